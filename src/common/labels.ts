@@ -1,0 +1,17 @@
+import { PART_OF, type ComponentName, type ComponentRole } from './names';
+
+/** The recommended labels of a component's objects. */
+export function componentLabels(name: ComponentName, role: ComponentRole, version: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/component': role,
+    'app.kubernetes.io/part-of': PART_OF,
+    'app.kubernetes.io/version': version,
+    'app.kubernetes.io/managed-by': 'cdk8s',
+  };
+}
+
+/** The labels that select a component's pods: stable across versions, so upgrades keep selectors. */
+export function selectorLabels(name: ComponentName): Record<string, string> {
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': PART_OF };
+}

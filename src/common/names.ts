@@ -1,0 +1,60 @@
+/** The `app.kubernetes.io/name` of every component: the one list the stack, tests and rules share. */
+export enum ComponentName {
+  FL_SERVER = 'fl-server',
+  FL_CLIENT = 'fl-client',
+  PROMETHEUS = 'prometheus',
+  GRAFANA = 'grafana',
+  LOKI = 'loki',
+  PROMTAIL = 'promtail',
+  ALERTMANAGER = 'alertmanager',
+  VICTORIA_METRICS = 'victoria-metrics',
+  DCGM_EXPORTER = 'dcgm-exporter',
+  FLUENTD = 'fluentd',
+  NODE_EXPORTER = 'node-exporter',
+  KUBE_STATE_METRICS = 'kube-state-metrics',
+}
+
+/** `app.kubernetes.io/component` values. */
+export enum ComponentRole {
+  TRAINING = 'training',
+  METRICS = 'metrics',
+  METRICS_STORAGE = 'metrics-storage',
+  ALERTING = 'alerting',
+  VISUALIZATION = 'visualization',
+  LOGS = 'logs',
+  LOG_AGENT = 'log-agent',
+  EXPORTER = 'exporter',
+}
+
+export const PART_OF = 'fl-observability';
+
+/** Well-known ports (upstream defaults), named once. */
+export const Ports = {
+  prometheus: 9090,
+  alertmanager: 9093,
+  alertmanagerCluster: 9094,
+  grafana: 3000,
+  loki: 3100,
+  lokiGrpc: 9095,
+  promtail: 9080,
+  victoriaMetrics: 8428,
+  dcgmExporter: 9400,
+  fluentdMetrics: 24231,
+  nodeExporter: 9100,
+  kubeStateMetrics: 8080,
+  kubeStateMetricsTelemetry: 8081,
+  flMetrics: 8081,
+  /** Flower SuperLink: Fleet API, which SuperNodes (clients) connect to. */
+  flFleet: 9092,
+  /** Flower SuperLink: ServerAppIo API. */
+  flServerAppIo: 9091,
+  /** Flower SuperLink: Control API, which `flwr run` uses. */
+  flControl: 9093,
+} as const;
+
+/** Annotations that opt a pod into Prometheus scraping (the `kubernetes-pods` job). */
+export const ScrapeAnnotations = {
+  scrape: 'prometheus.io/scrape',
+  port: 'prometheus.io/port',
+  path: 'prometheus.io/path',
+} as const;

@@ -1,0 +1,251 @@
+import { z } from 'zod';
+import {
+  BYTES_PATTERN,
+  CPU_PATTERN,
+  DNS_LABEL_PATTERN,
+  IMAGE_PATTERN,
+  parseBytes,
+  parseCpuMillis,
+  parseDuration,
+} from './values';
+
+/**
+ * The schema of the fully merged stack config (defaults ⊕ profile ⊕ file). Every object is strict:
+ * an unknown key is an error, so a typo never silently does nothing.
+ */
+
+export const PROFILES = ['minikube', 'production'] as const;
+export const Profile = z.enum(PROFILES);
+export type Profile = z.infer<typeof Profile>;
+
+export const Severity = z.enum(['critical', 'warning', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const FlStrategy = z.enum(['fedavg', 'fedprox', 'fedadam']);
+export type FlStrategy = z.infer<typeof FlStrategy>;
+
+export const RoundFailurePolicy = z.enum(['continue', 'fail']);
+export type RoundFailurePolicy = z.infer<typeof RoundFailurePolicy>;
+
+const duration = z
+  .string()
+  .refine((v) => parseDuration(v) !== undefined, { message: 'must be a positive duration such as 30s, 5m, 15d' });
+const cpu = z
+  .string()
+  .regex(CPU_PATTERN, { message: 'must be a CPU quantity such as 100m or 0.5' })
+  .refine((v) => parseCpuMillis(v) !== undefined, { message: 'must be greater than zero' });
+const bytes = z
+  .string()
+  .regex(BYTES_PATTERN, { message: 'must be a positive size in Ki, Mi, Gi or Ti, such as 512Mi' })
+  .refine((v) => parseBytes(v) !== undefined, { message: 'must be greater than zero' });
+const image = z.string().regex(IMAGE_PATTERN, {
+  message: 'must be an image reference repository:tag or repository@sha256:digest',
+}).refine((v) => !v.endsWith(':latest'), { message: 'must be pinned: the tag latest is not allowed' });
+const dnsLabel = z.string().regex(DNS_LABEL_PATTERN, { message: 'must be a lowercase RFC 1123 name' });
+const labelMap = z.record(z.string().min(1), z.string());
+
+export const Resources = z.strictObject({
+  requests: z.strictObject({ cpu, memory: bytes }),
+  limits: z.strictObject({ cpu, memory: bytes }),
+});
+export type Resources = z.infer<typeof Resources>;
+
+export const Storage = z.strictObject({
+  /** PVC size. */
+  size: bytes,
+  /** Storage class; omitted means the cluster default. */
+  storageClass: dnsLabel.optional(),
+});
+export type Storage = z.infer<typeof Storage>;
+
+const componentBase = {
+  enabled: z.boolean(),
+  /** Overrides the pinned image of versions.json. */
+  image: image.optional(),
+  resources: Resources,
+};
+
+const replicas = z.number().int().min(1).max(10);
+
+export const Toleration = z.strictObject({
+  key: z.string().min(1),
+  operator: z.enum(['Exists', 'Equal']),
+  value: z.string().optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+});
+
+export const SecretKeyRef = z.strictObject({
+  /** Name of a Secret in the namespace of the component that reads it. */
+  name: dnsLabel,
+  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key' }),
+});
+export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
+
+export const Receiver = z.discriminatedUnion('type', [
+  z.strictObject({ name: dnsLabel, type: z.literal('webhook'), url: SecretKeyRef }),
+  z.strictObject({ name: dnsLabel, type: z.literal('slack'), channel: z.string().regex(/^#[a-z0-9_-]+$/), apiUrl: SecretKeyRef }),
+  z.strictObject({
+    name: dnsLabel,
+    type: z.literal('email'),
+    to: z.email(),
+    from: z.email(),
+    smarthost: z.string().regex(/^[a-zA-Z0-9.-]+:\d+$/, { message: 'must be host:port' }),
+    authUsername: z.string().min(1),
+    authPassword: SecretKeyRef,
+  }),
+]);
+export type Receiver = z.infer<typeof Receiver>;
+
+export const Thresholds = z.strictObject({
+  /** AccuracyDropped fires below this accuracy. */
+  accuracyMin: z.number().gt(0).lt(1),
+  /** RoundDurationHigh fires when the p95 round duration exceeds this many seconds. */
+  roundDurationP95Seconds: z.number().positive(),
+  /** TrainingStalled fires when no round completed for this long. */
+  trainingStalledFor: duration,
+  /** GpuTemperatureHigh fires above this temperature, °C. */
+  gpuTemperatureCelsius: z.number().min(40).max(120),
+  /** GpuIdleWhileTraining fires below this utilisation, percent. */
+  gpuIdleUtilizationPercent: z.number().min(0).max(100),
+  /** Node pressure alerts fire above these fractions. */
+  nodeCpuUtilization: z.number().gt(0).lt(1),
+  nodeMemoryUtilization: z.number().gt(0).lt(1),
+  nodeDiskUtilization: z.number().gt(0).lt(1),
+});
+export type Thresholds = z.infer<typeof Thresholds>;
+
+export const StackConfigSchema = z
+  .strictObject({
+    profile: Profile,
+    /** Added as the `cluster` external label to every series. */
+    clusterName: dnsLabel,
+    namespaces: z.strictObject({
+      /** Prometheus, Alertmanager, Grafana, Loki, VictoriaMetrics, kube-state-metrics. */
+      monitoring: dnsLabel,
+      /** Node agents that need host access: node-exporter, promtail, fluentd, dcgm-exporter. */
+      agents: dnsLabel,
+      /** The FL server and clients. */
+      training: dnsLabel,
+    }),
+    scrapeInterval: duration,
+    evaluationInterval: duration,
+    runbookBaseUrl: z.url(),
+    prometheus: z.strictObject({ ...componentBase, replicas, storage: Storage, retention: duration, retentionSize: bytes }),
+    alertmanager: z.strictObject({
+      ...componentBase,
+      replicas,
+      storage: Storage,
+      receivers: z.array(Receiver),
+      /** Receiver per severity; `null` drops alerts of that severity. */
+      routes: z.strictObject({ critical: dnsLabel.nullable(), warning: dnsLabel.nullable(), info: dnsLabel.nullable() }),
+      groupWait: duration,
+      groupInterval: duration,
+      repeatInterval: duration,
+    }),
+    grafana: z.strictObject({
+      ...componentBase,
+      replicas,
+      storage: Storage,
+      /** The Secret holding the admin user and password. Never inline. */
+      adminSecret: z.strictObject({ name: dnsLabel, userKey: z.string().min(1), passwordKey: z.string().min(1) }),
+    }),
+    loki: z.strictObject({ ...componentBase, storage: Storage, retention: duration }),
+    promtail: z.strictObject({ ...componentBase }),
+    fluentd: z.strictObject({
+      ...componentBase,
+      /** Where fluentd sends the FL workloads' logs. `loki` uses the stack's Loki. */
+      output: z.discriminatedUnion('type', [
+        z.strictObject({ type: z.literal('loki') }),
+        z.strictObject({ type: z.literal('forward'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+        z.strictObject({ type: z.literal('elasticsearch'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+      ]),
+    }),
+    victoriaMetrics: z.strictObject({ ...componentBase, storage: Storage, retention: duration }),
+    dcgmExporter: z.strictObject({ ...componentBase }),
+    nodeExporter: z.strictObject({ ...componentBase }),
+    kubeStateMetrics: z.strictObject({ ...componentBase }),
+    fl: z.strictObject({
+      enabled: z.boolean(),
+      numClients: z.number().int().min(1).max(10_000),
+      minClients: z.number().int().min(1),
+      rounds: z.number().int().min(1).max(100_000),
+      strategy: FlStrategy,
+      roundFailurePolicy: RoundFailurePolicy,
+      modelName: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a plain model name' }),
+      server: z.strictObject({ image: image.optional(), resources: Resources }),
+      client: z.strictObject({ image: image.optional(), resources: Resources }),
+    }),
+    gpu: z.strictObject({
+      enabled: z.boolean(),
+      nodeSelector: labelMap,
+      tolerations: z.array(Toleration),
+      runtimeClassName: dnsLabel.optional(),
+    }),
+    thresholds: Thresholds,
+  })
+  .superRefine((config, ctx) => {
+    const names = config.alertmanager.receivers.map((r) => r.name);
+    names.forEach((name, i) => {
+      if (names.indexOf(name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['alertmanager', 'receivers', i, 'name'], message: `duplicate receiver name '${name}'` });
+      }
+    });
+    for (const severity of Severity.options) {
+      const target = config.alertmanager.routes[severity];
+      if (target !== null && !names.includes(target)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alertmanager', 'routes', severity],
+          message: `names receiver '${target}', which is not in alertmanager.receivers`,
+        });
+      }
+    }
+    const ns = Object.entries(config.namespaces);
+    ns.forEach(([key, value], i) => {
+      if (ns.findIndex(([, other]) => other === value) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['namespaces', key], message: `namespace '${value}' is used twice; each namespace must be distinct` });
+      }
+    });
+    if (config.fl.minClients > config.fl.numClients) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fl', 'minClients'],
+        message: `minClients ${config.fl.minClients} exceeds numClients ${config.fl.numClients}`,
+      });
+    }
+    for (const key of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'fluentd', 'victoriaMetrics', 'dcgmExporter', 'nodeExporter', 'kubeStateMetrics'] as const) {
+      checkLimits(config[key].resources, [key, 'resources'], ctx);
+    }
+    checkLimits(config.fl.server.resources, ['fl', 'server', 'resources'], ctx);
+    checkLimits(config.fl.client.resources, ['fl', 'client', 'resources'], ctx);
+    if (config.dcgmExporter.enabled && !config.gpu.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['dcgmExporter', 'enabled'], message: 'dcgmExporter.enabled is true but gpu.enabled is false' });
+    }
+    if (parseDuration(config.evaluationInterval)! < parseDuration(config.scrapeInterval)!) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['evaluationInterval'],
+        message: `evaluationInterval ${config.evaluationInterval} is shorter than scrapeInterval ${config.scrapeInterval}`,
+      });
+    }
+  });
+
+function checkLimits(resources: Resources, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (parseCpuMillis(resources.limits.cpu)! < parseCpuMillis(resources.requests.cpu)!) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'limits', 'cpu'], message: `limit ${resources.limits.cpu} is below the request ${resources.requests.cpu}` });
+  }
+  if (parseBytes(resources.limits.memory)! < parseBytes(resources.requests.memory)!) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'limits', 'memory'],
+      message: `limit ${resources.limits.memory} is below the request ${resources.requests.memory}`,
+    });
+  }
+}
+
+/** The validated stack config every construct reads from. */
+export type StackConfig = z.infer<typeof StackConfigSchema>;
+
+/** A deep partial of the config: what a profile overlay or a config file may set. */
+export type ConfigOverlay = { [K in keyof StackConfig]?: DeepPartial<StackConfig[K]> };
+export type DeepPartial<T> = T extends readonly (infer _U)[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
