@@ -161,3 +161,150 @@ export function componentService(scope: Construct, id: string, me: ComponentIden
   }
   return service;
 }
+
+/** The cdk8s Size of a storage quantity. */
+export function storageSize(storage: Storage): Size {
+  return Size.mebibytes(parseBytes(storage.size)! / 2 ** 20);
+}
+
+/** Pod-level settings shared by every workload helper below. */
+export interface PodSpec {
+  /** Pod template annotations (checksums, scrape opt-in). */
+  readonly annotations: Record<string, string>;
+  readonly serviceAccount: kplus.IServiceAccount;
+  /** Whether the pod mounts its service account token (only for pods that call the API). @default false */
+  readonly apiAccess?: boolean;
+  /** The non-root user the pod runs as. */
+  readonly user: number;
+  /** @default 30 */
+  readonly terminationGraceSeconds?: number;
+}
+
+/** Options of {@link statefulWorkload}. */
+export interface StatefulWorkloadSpec extends PodSpec {
+  readonly replicas: number;
+  readonly storage: Storage;
+  /** Ports of the headless Service that gives each pod a stable DNS name. */
+  readonly ports: readonly ServicePortSpec[];
+}
+
+/**
+ * A StatefulSet with its headless Service and a `data` claim template (mount it with
+ * `claimVolume(scope, 'data')`); PVCs are retained when the StatefulSet is deleted or scaled down.
+ */
+export function statefulWorkload(scope: Construct, me: ComponentIdentity, spec: StatefulWorkloadSpec): kplus.StatefulSet {
+  const sts = new kplus.StatefulSet(scope, 'sts', {
+    metadata: objectMeta(me),
+    podMetadata: podMeta(me, spec.annotations),
+    select: false,
+    replicas: spec.replicas,
+    serviceAccount: spec.serviceAccount,
+    automountServiceAccountToken: spec.apiAccess ?? false,
+    securityContext: restrictedPodSecurity(spec.user),
+    podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
+    terminationGracePeriod: Duration.seconds(spec.terminationGraceSeconds ?? 30),
+    service: componentService(scope, 'headless', me, spec.ports, { headless: true }),
+  });
+  selectPods(sts, me);
+  addVolumeClaimTemplate(sts, 'data', spec.storage, selectorLabels(me.name));
+  return sts;
+}
+
+/** Options of {@link deploymentWorkload}. */
+export interface DeploymentWorkloadSpec extends PodSpec {
+  readonly replicas: number;
+  /** Recreate instead of rolling: for pods that hold a ReadWriteOnce volume. @default false */
+  readonly recreate?: boolean;
+}
+
+/** A Deployment selecting its pods by the component's selector labels. */
+export function deploymentWorkload(scope: Construct, me: ComponentIdentity, spec: DeploymentWorkloadSpec): kplus.Deployment {
+  const deployment = new kplus.Deployment(scope, 'deployment', {
+    metadata: objectMeta(me),
+    podMetadata: podMeta(me, spec.annotations),
+    select: false,
+    replicas: spec.replicas,
+    serviceAccount: spec.serviceAccount,
+    automountServiceAccountToken: spec.apiAccess ?? false,
+    securityContext: restrictedPodSecurity(spec.user),
+    terminationGracePeriod: Duration.seconds(spec.terminationGraceSeconds ?? 30),
+    ...(spec.recreate ?? false ? { strategy: kplus.DeploymentStrategy.recreate() } : {}),
+  });
+  selectPods(deployment, me);
+  return deployment;
+}
+
+/** The component's own ServiceAccount; its token is mounted only where the pod spec asks. */
+export function componentServiceAccount(scope: Construct, me: ComponentIdentity): kplus.ServiceAccount {
+  return new kplus.ServiceAccount(scope, 'sa', { metadata: objectMeta(me), automountToken: false });
+}
+
+/** Options of {@link daemonWorkload}: a node agent and exactly the host access it needs. */
+export interface DaemonWorkloadSpec extends Omit<PodSpec, 'user'> {
+  /** The user the agent runs as; 0 only for agents that must read root-owned host files. */
+  readonly user: number;
+  /** Share the node's network namespace. @default false */
+  readonly hostNetwork?: boolean;
+  /** Share the node's PID namespace. @default false */
+  readonly hostPID?: boolean;
+  /** Only nodes with these labels. @default - every node */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Tolerations; node-wide agents tolerate every taint. @default - tolerate everything */
+  readonly tolerations?: readonly { key: string; operator: 'Exists' | 'Equal'; value?: string; effect: string }[];
+  /** A RuntimeClass (e.g. `nvidia`). @default - the cluster default */
+  readonly runtimeClassName?: string;
+}
+
+/** A DaemonSet for a node agent, rolling one node at a time. */
+export function daemonWorkload(scope: Construct, me: ComponentIdentity, spec: DaemonWorkloadSpec): kplus.DaemonSet {
+  const root = spec.user === 0;
+  const ds = new kplus.DaemonSet(scope, 'daemonset', {
+    metadata: objectMeta(me),
+    podMetadata: podMeta(me, spec.annotations),
+    select: false,
+    serviceAccount: spec.serviceAccount,
+    automountServiceAccountToken: spec.apiAccess ?? false,
+    hostNetwork: spec.hostNetwork ?? false,
+    securityContext: root
+      ? { ensureNonRoot: false, user: 0, group: 0 }
+      : { ensureNonRoot: true, user: spec.user, group: spec.user },
+    terminationGracePeriod: Duration.seconds(spec.terminationGraceSeconds ?? 30),
+    ...(spec.hostNetwork ?? false ? { dns: { policy: kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET } } : {}),
+  });
+  selectPods(ds, me);
+  const obj = ApiObject.of(ds);
+  obj.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+  obj.addJsonPatch(
+    JsonPatch.add('/spec/template/spec/tolerations', spec.tolerations ?? [{ operator: 'Exists' }]),
+  );
+  if (spec.hostPID ?? false) {
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
+  }
+  if (spec.nodeSelector !== undefined) {
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', spec.nodeSelector));
+  }
+  if (spec.runtimeClassName !== undefined) {
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/runtimeClassName', spec.runtimeClassName));
+  }
+  obj.addJsonPatch(JsonPatch.add('/spec/updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }));
+  return ds;
+}
+
+/** A container security context for an agent: read-only root, no escalation, only the named capabilities. */
+export function agentContainerSecurity(user: number, capabilities: readonly kplus.Capability[] = []): kplus.ContainerSecurityContextProps {
+  return {
+    ensureNonRoot: user !== 0,
+    user,
+    group: user,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: [kplus.Capability.ALL], ...(capabilities.length > 0 ? { add: [...capabilities] } : {}) },
+    seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+  };
+}
+
+/** A read-only hostPath volume. */
+export function hostVolume(scope: Construct, name: string, path: string, type: kplus.HostPathVolumeType = kplus.HostPathVolumeType.DIRECTORY): kplus.Volume {
+  return kplus.Volume.fromHostPath(scope, `${name}-host`, name, { path, type });
+}

@@ -36,7 +36,6 @@ export const DEFAULTS: StackConfig = {
   },
   grafana: {
     enabled: true,
-    replicas: 1,
     resources: res('100m', '192Mi', '500m', '384Mi'),
     storage: { size: '1Gi' },
     adminSecret: { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },

@@ -144,7 +144,6 @@ export const StackConfigSchema = z
     }),
     grafana: z.strictObject({
       ...componentBase,
-      replicas,
       storage: Storage,
       /** The Secret holding the admin user and password. Never inline. */
       adminSecret: z.strictObject({ name: dnsLabel, userKey: z.string().min(1), passwordKey: z.string().min(1) }),

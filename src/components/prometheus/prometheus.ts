@@ -1,4 +1,3 @@
-import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
@@ -6,22 +5,19 @@ import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import type { Topology } from '../../common/topology';
 import { scrapeAnnotations } from '../../common/scrape';
 import {
-  addVolumeClaimTemplate,
   claimVolume,
   configChecksum,
   containerResources,
   httpProbe,
   imageOf,
   objectMeta,
-  podMeta,
   resolveImage,
   restrictedContainerSecurity,
-  restrictedPodSecurity,
-  selectPods,
+  statefulWorkload,
   componentService,
+  componentServiceAccount,
   type ComponentIdentity,
 } from '../../common/workload';
-import { selectorLabels } from '../../common/labels';
 import { kplus } from '../../k8s';
 import { prometheusConfig, RULES_DIR } from './config';
 
@@ -60,7 +56,7 @@ export class Prometheus extends Construct {
     this.configText = stringify(prometheusConfig(config, topology), { lineWidth: 0 });
     const ruleNames = Object.keys(props.ruleFiles).sort();
 
-    const serviceAccount = new kplus.ServiceAccount(this, 'sa', { metadata: objectMeta(me), automountToken: true });
+    const serviceAccount = componentServiceAccount(this, me);
 
     // Least privilege: discovery reads pods/services/endpoints only in the stack's namespaces, plus
     // cluster-scoped nodes and the kubelet metrics endpoints.
@@ -82,19 +78,16 @@ export class Prometheus extends Construct {
     });
 
     const checksum = configChecksum(this.configText, ...ruleNames.map((n) => `${n}\n${props.ruleFiles[n]}`));
-    const sts = new kplus.StatefulSet(this, 'sts', {
-      metadata: objectMeta(me),
-      podMetadata: podMeta(me, { 'checksum/config': checksum, ...scrapeAnnotations(Ports.prometheus) }),
-      select: false,
+    const sts = statefulWorkload(this, me, {
       replicas: slice.replicas,
+      user: PROMETHEUS_UID,
       serviceAccount,
-      automountServiceAccountToken: true,
-      securityContext: restrictedPodSecurity(PROMETHEUS_UID),
-      podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
-      terminationGracePeriod: Duration.seconds(120),
-      service: componentService(this, 'headless', me, [{ name: 'http', port: Ports.prometheus }], { headless: true }),
+      apiAccess: true,
+      annotations: { 'checksum/config': checksum, ...scrapeAnnotations(Ports.prometheus) },
+      terminationGraceSeconds: 120,
+      storage: slice.storage,
+      ports: [{ name: 'http', port: Ports.prometheus }],
     });
-    selectPods(sts, me);
     sts.addContainer({
       name: 'prometheus',
       ...imageOf(me),
@@ -119,7 +112,6 @@ export class Prometheus extends Construct {
         { path: '/prometheus', volume: claimVolume(this, 'data') },
       ],
     });
-    addVolumeClaimTemplate(sts, 'data', slice.storage, selectorLabels(me.name));
 
     componentService(this, 'service', me, [{ name: 'http', port: Ports.prometheus }]);
   }
