@@ -3,7 +3,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Resources, Storage } from '../config/schema';
 import { splitImage, parseBytes, parseCpuMillis } from '../config/values';
-import { kplus } from '../k8s';
+import { k8s, kplus } from '../k8s';
 import { defaultImage, imageString, type ImageKey, type ImageRef } from '../versions';
 import { componentLabels, selectorLabels } from './labels';
 import type { ComponentName, ComponentRole } from './names';
@@ -115,7 +115,7 @@ export function addVolumeClaimTemplate(sts: kplus.StatefulSet, name: string, sto
         spec: {
           accessModes: ['ReadWriteOnce'],
           ...(storage.storageClass === undefined ? {} : { storageClassName: storage.storageClass }),
-          resources: { requests: { storage: storage.size } },
+          resources: { requests: { storage: k8s.Quantity.fromString(storage.size) } },
         },
       },
     ]),
@@ -207,7 +207,18 @@ export function statefulWorkload(scope: Construct, me: ComponentIdentity, spec: 
   });
   selectPods(sts, me);
   addVolumeClaimTemplate(sts, 'data', spec.storage, selectorLabels(me.name));
+  disruptionBudget(scope, me, spec.replicas);
   return sts;
+}
+
+/** With more than one replica, a PodDisruptionBudget that lets voluntary disruptions take one pod at a time. */
+export function disruptionBudget(scope: Construct, me: ComponentIdentity, replicas: number): void {
+  if (replicas > 1) {
+    new k8s.KubePodDisruptionBudget(scope, 'pdb', {
+      metadata: objectMeta(me),
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(me.name) } },
+    });
+  }
 }
 
 /** Options of {@link deploymentWorkload}. */

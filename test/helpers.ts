@@ -1,0 +1,47 @@
+import { App, Testing } from 'cdk8s';
+import { resolveConfig } from '../src/config/loader';
+import type { StackConfig } from '../src/config/schema';
+import { buildStack } from '../src/stack';
+
+/** A Kubernetes object as synthesized. */
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+  rules?: any[];
+  [key: string]: any;
+}
+
+/** The config of a profile with optional overrides. */
+export function configOf(profile: 'minikube' | 'production' = 'minikube', overrides: Record<string, unknown> = {}): StackConfig {
+  return resolveConfig({ profile, overrides });
+}
+
+/** Every object of the stack for a config, in apply order. */
+export function synthStack(config: StackConfig = configOf()): K8sObject[] {
+  const app: App = Testing.app();
+  const { charts } = buildStack(app, config);
+  return charts.flatMap((c) => c.toJson() as K8sObject[]);
+}
+
+/** Objects of one component (by app.kubernetes.io/name). */
+export function ofComponent(objects: K8sObject[], name: string): K8sObject[] {
+  return objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/name'] === name);
+}
+
+export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (found === undefined) {
+    throw new Error(`no ${kind} ${name}`);
+  }
+  return found;
+}
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** Every workload's pod template, with its owner. */
+export function podTemplates(objects: K8sObject[]): { owner: K8sObject; spec: any; metadata: any }[] {
+  return objects.filter((o) => WORKLOAD_KINDS.includes(o.kind)).map((o) => ({ owner: o, spec: o.spec.template.spec, metadata: o.spec.template.metadata }));
+}
