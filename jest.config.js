@@ -3,10 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: {
-    // Type checking is `npm run typecheck` (run by `npm test`); here ts-jest only transpiles.
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
+  // esbuild transpiles; `npm run typecheck` (part of `npm test`) type-checks.
+  transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 120000,
 };

@@ -10,15 +10,26 @@
 # TOOLS_DIR defaults to <repo>/.tools (git-ignored). A binary that already exists
 # for the pinned version is not rebuilt, so a warm run takes well under a second.
 #
-# Build details (see also the comments at build_one):
-#   * CGO_ENABLED=0, -trimpath, -tags netgo, -ldflags "-s -w -X <version vars>".
-#   * Modules without replace/exclude directives: `go install <pkg>@<version>`.
-#   * Modules with them (Loki): a generated wrapper module in
-#     $TOOLS_DIR/src/<tool>-<version>/ whose go.mod is the upstream go.mod (same
-#     requirements, replace and exclude directives; relative replace paths made
-#     absolute into the module cache) plus a requirement on the module itself.
-#   * Prometheus is built without the `builtinassets` tag: the web UI is not
-#     embedded (it would need the generated npm assets); the server runs fine.
+# How a tool is built (nothing here is committed; all of it lives under $TOOLS_DIR):
+#   * `go mod download` fetches the module at the pinned version.
+#   * A wrapper module is generated in $TOOLS_DIR/src/<tool>-<version>/: its go.mod is
+#     the upstream go.mod (same requirements, replace and exclude directives, so the
+#     dependency versions are exactly upstream's) renamed, plus `require <module>
+#     <version>`; go.sum is upstream's. `go install pkg@version` is not used because
+#     it refuses modules with replace/exclude directives (Loki).
+#   * go build -trimpath -tags netgo -ldflags "-s -w -X <version vars>", CGO_ENABLED=0,
+#     so `<tool> --version` reports the release.
+#   * Per-module fix-ups, all for files the module zip lacks:
+#       - Prometheus: built without `builtinassets` (the web UI is not embedded; the
+#         server and API work). Service discovery: `remove_all_sd` plus
+#         `enable_<x>_sd` for every SD except those in PROMETHEUS_EXCLUDED_SD
+#         (default "nomad": its pinned dependency hashicorp/nomad/api is a pseudo-
+#         version some Go proxies do not serve, and the stack only uses kubernetes SD).
+#       - Alertmanager: the UI (ui/app/dist, built by npm upstream) is not in the
+#         module, so the module is copied and a placeholder index.html added.
+#       - Loki: `replace github.com/grafana/loki/pkg/push => ./pkg/push` points at a
+#         nested module that is not in the module zip; the replace is dropped and the
+#         version upstream's go.mod requires is used instead.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +38,7 @@ TOOLS_DIR="${TOOLS_DIR:-${ROOT}/.tools}"
 case "${TOOLS_DIR}" in /*) ;; *) TOOLS_DIR="${ROOT}/${TOOLS_DIR}" ;; esac
 BIN_DIR="${TOOLS_DIR}/bin"
 SRC_DIR="${TOOLS_DIR}/src"
+PROMETHEUS_EXCLUDED_SD="${PROMETHEUS_EXCLUDED_SD-nomad}"
 
 # binary | versions.json tools key | package path inside the module | version flag
 CATALOG=(
@@ -42,7 +54,7 @@ CATALOG=(
 
 die() { echo "tools.sh: $*" >&2; exit 1; }
 now_ms() { date +%s%3N; }
-fmt_secs() { local ms=$1; printf '%d.%01d' $((ms / 1000)) $(((ms % 1000) / 100)); }
+fmt_secs() { printf '%d.%01d' $(($1 / 1000)) $((($1 % 1000) / 100)); }
 
 command -v node >/dev/null 2>&1 || die "node is required (to read src/versions.json)"
 
@@ -92,13 +104,15 @@ for row in "${CATALOG[@]}"; do
   ALL_NAMES+=("${name}")
 done
 
-if [[ "${1:-}" == "--list" ]]; then
-  for n in "${ALL_NAMES[@]}"; do k=${C_KEY[$n]}; echo "${n} ${T_MODULE[$k]:-?}/${C_PKG[$n]} ${T_VERSION[$k]:-?} (${T_TAG[$k]:-?})"; done
-  exit 0
-fi
-if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-  sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0
-fi
+case "${1:-}" in
+  --list)
+    for n in "${ALL_NAMES[@]}"; do
+      k=${C_KEY[$n]}
+      echo "${n} ${T_MODULE[$k]:-?}/${C_PKG[$n]}@${T_VERSION[$k]:-?} (${T_TAG[$k]:-?})"
+    done
+    exit 0 ;;
+  -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
 
 WANT=()
 if [[ $# -eq 0 ]]; then
@@ -119,107 +133,131 @@ fi
 
 mkdir -p "${BIN_DIR}"
 
-# Fast path: everything requested is already there -> just (re)point the symlinks.
 all_cached=1
 for n in "${WANT[@]}"; do
   [[ -x "${BIN_DIR}/${n}-${T_TAG[${C_KEY[$n]}]}" ]] || { all_cached=0; break; }
 done
-
 if [[ ${all_cached} -eq 0 ]]; then
   command -v go >/dev/null 2>&1 || die "go is required to build the tools (https://go.dev/dl/)"
-  # Serialise concurrent runs in the same checkout (the second one then finds the
-  # binaries cached).
-  exec 9>"${TOOLS_DIR}/.tools.lock"
-  flock 9 2>/dev/null || true
+  # Serialise concurrent runs in the same checkout; a waiting run then finds the
+  # binaries cached.
+  if command -v flock >/dev/null 2>&1; then
+    exec 9>"${TOOLS_DIR}/.tools.lock"
+    flock 9
+  fi
 fi
 
-# Go environment: no workspace from the caller, static binaries, upstream toolchain
-# switching (GOTOOLCHAIN=auto) still applies if the local Go is older than a module.
+# Go environment: ignore any caller workspace; static binaries. If the local Go is
+# older than a module's `go` line, GOTOOLCHAIN=auto (the default) fetches a newer one.
 export GOWORK=off CGO_ENABLED=0
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 
 # ---------------------------------------------------------------------------
-# Module metadata: go mod download -json <module>@<version> (downloads the source).
-declare -A M_DIR M_GOMOD M_SUM M_GOMODSUM M_HASH M_TIME
+# Module metadata from `go mod download -json <module>@<version>`.
+declare -A M_DIR M_GOMOD M_HASH M_TIME
 module_info() { # $1 module $2 version
-  local id="$1@$2" json
+  local id="$1@$2" json parsed
   [[ -n "${M_DIR[$id]:-}" ]] && return 0
-  json="$(cd "${TMPDIR:-/tmp}" && go mod download -json "${id}")" || {
-    echo "${json}" >&2; die "go mod download ${id} failed"; }
-  local parsed
+  json="$(cd "${TMPDIR:-/tmp}" && go mod download -json "${id}")" ||
+    { echo "${json}" >&2; die "go mod download ${id} failed"; }
   parsed="$(node -e '
-    const j = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const fs = require("fs");
+    const j = JSON.parse(fs.readFileSync(0, "utf8"));
     if (j.Error) { console.error(j.Error); process.exit(1); }
     let time = "";
-    try { time = JSON.parse(require("fs").readFileSync(j.Info, "utf8")).Time || ""; } catch (e) {}
-    console.log([j.Dir, j.GoMod, j.Sum, j.GoModSum, (j.Origin && j.Origin.Hash) || "unknown", time || "unknown"].join("\n"));
+    try { time = JSON.parse(fs.readFileSync(j.Info, "utf8")).Time || ""; } catch (e) {}
+    console.log([j.Dir, j.GoMod, (j.Origin && j.Origin.Hash) || "unknown", time || "unknown"].join("\n"));
   ' <<<"${json}")" || die "go mod download ${id}: error above"
-  { read -r "M_DIR[$id]"; read -r "M_GOMOD[$id]"; read -r "M_SUM[$id]"; read -r "M_GOMODSUM[$id]"
-    read -r "M_HASH[$id]"; read -r "M_TIME[$id]"; } <<<"${parsed}"
+  { read -r "M_DIR[$id]"; read -r "M_GOMOD[$id]"; read -r "M_HASH[$id]"; read -r "M_TIME[$id]"; } <<<"${parsed}"
 }
 
-# -ldflags -X values so that `<tool> --version` reports the real release.
-version_ldflags() { # $1 binary $2 module $3 module version $4 display tag (vX.Y.Z)
+# -ldflags -X values so that `<tool> --version` reports the release.
+version_ldflags() { # $1 binary $2 module $3 module version $4 release tag (vX.Y.Z)
   local name=$1 module=$2 mver=$3 tag=$4 id="$2@$3"
-  local ver=${tag#v} rev=${M_HASH[$id]} t=${M_TIME[$id]} date="unknown" vmdate="unknown"
-  if [[ "${t}" != unknown ]]; then
+  local ver=${tag#v} rev=${M_HASH[$id]} t=${M_TIME[$id]} date=unknown vmdate=unknown
+  local user=fl-observability-tools.sh p out=""
+  if [[ "${t}" != unknown ]]; then # the module's release time, for reproducible output
     date="$(date -u -d "${t}" +%Y%m%d-%H:%M:%S 2>/dev/null || echo unknown)"
     vmdate="$(date -u -d "${t}" +%Y%m%d-%H%M%S 2>/dev/null || echo unknown)"
   fi
-  local user="fl-observability-tools.sh"
   case "${module}" in
-    github.com/prometheus/prometheus|github.com/prometheus/alertmanager)
-      local p=github.com/prometheus/common/version
-      echo "-X ${p}.Version=${ver} -X ${p}.Revision=${rev} -X ${p}.Branch=HEAD -X ${p}.BuildUser=${user} -X ${p}.BuildDate=${date}" ;;
-    github.com/grafana/loki/v3)
-      # Loki's own build package copies its vars into prometheus/common/version in
-      # init(); promtail reads the latter directly, so set both.
-      local out="" p
-      for p in github.com/grafana/loki/v3/pkg/util/build github.com/prometheus/common/version; do
-        out+=" -X ${p}.Version=${ver} -X ${p}.Revision=${rev} -X ${p}.Branch=HEAD -X ${p}.BuildUser=${user} -X ${p}.BuildDate=${date}"
-      done
-      echo "${out# }" ;;
+    github.com/prometheus/prometheus|github.com/prometheus/alertmanager|github.com/grafana/loki/v3)
+      # Loki's pkg/util/build copies its vars into prometheus/common/version in
+      # init(); promtail reads the latter directly: set both (unused -X are ignored).
+      for p in github.com/prometheus/common/version github.com/grafana/loki/v3/pkg/util/build; do
+        [[ "${p}" == github.com/grafana/* && "${module}" != github.com/grafana/* ]] && continue
+        out+=" -X ${p}.Version=${ver} -X ${p}.Revision=${rev} -X ${p}.Branch=HEAD"
+        out+=" -X ${p}.BuildUser=${user} -X ${p}.BuildDate=${date}"
+      done ;;
     github.com/VictoriaMetrics/VictoriaMetrics)
-      # Same shape as upstream: <app>-<date>-tags-<tag>-0-g<commit>.
-      local short="${rev:0:9}"; [[ "${rev}" == unknown ]] && short="unknown"
-      echo "-X 'github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=${name}-${vmdate}-tags-${mver}-0-g${short}'" ;;
-    *) echo "" ;;
+      # Upstream shape: <app>-<date>-tags-<tag>-0-g<commit>.
+      local short="${rev:0:9}"
+      out="-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=${name}-${vmdate}-tags-${mver}-0-g${short}" ;;
   esac
+  echo "${out# }"
 }
 
-# Generate the wrapper module for modules `go install pkg@version` refuses
-# (replace/exclude directives): upstream go.mod with the module line renamed,
-# relative replace targets made absolute, ignore/tool/retract dropped, plus
-# `require <module> <version>`; go.sum = upstream go.sum + the module's own sums.
+# Build tags per module.
+build_tags() { # $1 module $2 version
+  local module=$1 mver=$2 tags="netgo" f sd
+  if [[ "${module}" == github.com/prometheus/prometheus && -n "${PROMETHEUS_EXCLUDED_SD}" ]]; then
+    tags+=",remove_all_sd"
+    for f in "${M_DIR[$module@$mver]}"/plugins/plugin_*.go; do
+      sd="$(basename "${f}" .go)"; sd="${sd#plugin_}"
+      [[ " ${PROMETHEUS_EXCLUDED_SD//,/ } " == *" ${sd} "* ]] || tags+=",enable_${sd}_sd"
+    done
+  fi
+  echo "${tags}"
+}
+
+# Generate the wrapper module (see the header). Done once per module version per run.
+declare -A WRAPPED
 make_wrapper() { # $1 wrapper dir $2 module $3 version
-  local wdir=$1 module=$2 mver=$3 id="$2@$3"
+  local wdir=$1 module=$2 mver=$3 id="$2@$3" srcdir
+  [[ -n "${WRAPPED[$wdir]:-}" ]] && return 0
   rm -rf "${wdir}"; mkdir -p "${wdir}"
-  node - "${M_GOMOD[$id]}" "${M_DIR[$id]}" "${module}" "${mver}" "${wdir}" <<'EOF'
+  srcdir="${M_DIR[$id]}"
+  if [[ "${module}" == github.com/prometheus/alertmanager ]]; then
+    # Needs a file the module zip lacks: work on a copy of the module source.
+    cp -R "${M_DIR[$id]}" "${wdir}/module"
+    chmod -R u+w "${wdir}/module"
+    mkdir -p "${wdir}/module/ui/app/dist"
+    printf '<!doctype html><title>Alertmanager</title><p>UI not built (scripts/tools.sh); use the API or amtool.</p>\n' \
+      >"${wdir}/module/ui/app/dist/index.html"
+    srcdir="${wdir}/module"
+  fi
+  node - "${M_GOMOD[$id]}" "${M_DIR[$id]}" "${module}" "${mver}" "${wdir}" "${srcdir}" <<'EOF'
 const fs = require("fs"), path = require("path");
-const [gomod, dir, mod, ver, wdir] = process.argv.slice(2);
+const [gomod, dir, mod, ver, wdir, srcdir] = process.argv.slice(2);
 const out = [];
-let skipBlock = false;
+let skip = false, inReplace = false;
 for (const line of fs.readFileSync(gomod, "utf8").split("\n")) {
   const t = line.trim();
-  if (skipBlock) { if (t === ")") skipBlock = false; continue; }
-  if (/^(ignore|tool|retract)\s*\($/.test(t)) { skipBlock = true; continue; }
+  if (skip) { if (t === ")") skip = false; continue; }
+  if (/^(ignore|tool|retract)\s*\($/.test(t)) { skip = true; continue; }
   if (/^(ignore|tool|retract)\s/.test(t)) continue;
   if (/^module\s/.test(t)) { out.push("module fl-observability.local/tools/wrapper"); continue; }
-  // replace targets that are local paths (./x, ../x) point into the module source.
-  const m = /^(\s*(?:replace\s+)?\S+(?:\s+\S+)?\s*=>\s*)(\.\.?\/\S*)\s*$/.exec(line);
-  if (m && /=>/.test(line)) { out.push(m[1] + path.join(dir, m[2])); continue; }
+  if (/^replace\s*\($/.test(t)) inReplace = true;
+  else if (inReplace && t === ")") inReplace = false;
+  // Replace targets that are local paths (./x, ../x) point into the module source;
+  // a nested module is not part of the module zip: drop that replace.
+  const m = /^(\s*(?:replace\s+)?\S+(?:\s+v\S+)?\s*=>\s*)(\.\.?\/\S*)\s*(\/\/.*)?$/.exec(line);
+  if (m && (inReplace || /^\s*replace\s/.test(line))) {
+    const target = path.join(dir, m[2]);
+    if (fs.existsSync(path.join(target, "go.mod"))) out.push(m[1] + target);
+    else out.push("// dropped (not in the module zip): " + t);
+    continue;
+  }
   out.push(line);
 }
 out.push("", `require ${mod} ${ver}`, "");
+if (srcdir !== dir) out.push(`replace ${mod} => ${srcdir}`, "");
 fs.writeFileSync(path.join(wdir, "go.mod"), out.join("\n"));
 EOF
-  {
-    [[ -f "${M_DIR[$id]}/go.sum" ]] && cat "${M_DIR[$id]}/go.sum"
-    echo "${module} ${mver} ${M_SUM[$id]}"
-    echo "${module} ${mver}/go.mod ${M_GOMODSUM[$id]}"
-  } >"${wdir}/go.sum"
-  # A trivial package so `go` treats the directory as a normal module.
+  if [[ -f "${M_DIR[$id]}/go.sum" ]]; then cp "${M_DIR[$id]}/go.sum" "${wdir}/go.sum"; else : >"${wdir}/go.sum"; fi
+  chmod u+w "${wdir}/go.sum"
   printf 'package wrapper\n' >"${wdir}/doc.go"
+  WRAPPED[$wdir]=1
 }
 
 # ---------------------------------------------------------------------------
@@ -237,38 +275,26 @@ build_one() { # $1 binary name; prints one status line
   fi
 
   module_info "${module}" "${mver}"
-  local id="${module}@${mver}" pkg="${module}/${pkgpath}" ldf tmpbin
+  local wdir="${SRC_DIR}/${key}-${tag}" tmpbin="${BIN_DIR}/.${name}-${tag}.tmp.$$" ldf tags
+  make_wrapper "${wdir}" "${module}" "${mver}"
   ldf="-s -w $(version_ldflags "${name}" "${module}" "${mver}" "${tag}")"
-  tmpbin="${BIN_DIR}/.${name}-${tag}.tmp.$$"
-  local -a flags=(-trimpath -tags netgo -ldflags "${ldf}")
+  tags="$(build_tags "${module}" "${mver}")"
+  (cd "${wdir}" && go build -mod=mod -trimpath -tags "${tags}" -ldflags "${ldf}" -o "${tmpbin}" "${module}/${pkgpath}") ||
+    { rm -f "${tmpbin}"; die "building ${name} (${module}/${pkgpath}@${mver}) in ${wdir} failed"; }
 
-  if grep -Eq '^[[:space:]]*(replace|exclude)([[:space:]]|\()' "${M_GOMOD[$id]}"; then
-    local wdir="${SRC_DIR}/${key}-${tag}"
-    make_wrapper "${wdir}" "${module}" "${mver}"
-    (cd "${wdir}" && go build -mod=mod "${flags[@]}" -o "${tmpbin}" "${pkg}") ||
-      { rm -f "${tmpbin}"; die "building ${name} (${pkg}@${mver}) in ${wdir} failed"; }
-  else
-    local gobin
-    gobin="$(mktemp -d "${TOOLS_DIR}/.gobin.XXXXXX")"
-    (cd "${gobin}" && GOBIN="${gobin}" go install "${flags[@]}" "${pkg}@${mver}") ||
-      { rm -rf "${gobin}"; die "go install ${pkg}@${mver} failed"; }
-    mv "${gobin}/$(basename "${pkgpath}")" "${tmpbin}"
-    rm -rf "${gobin}"
-  fi
-
-  # Smoke test: the binary runs and reports the pinned version.
+  # Smoke test: the binary runs and reports the pinned release.
   local vout
   vout="$("${tmpbin}" "${vflag}" 2>&1 || true)"
-  if ! grep -q -- "${tag#v}" <<<"${vout}"; then
+  if ! grep -qF -- "${tag#v}" <<<"${vout}"; then
     rm -f "${tmpbin}"
     die "${name} ${vflag} did not report ${tag#v}: ${vout}"
   fi
   mv -f "${tmpbin}" "${target}"
   ln -sfn "${name}-${tag}" "${BIN_DIR}/${name}"
   t1=$(now_ms)
-  printf '%-17s %-9s built  %6ss  (%s@%s)\n' "${name}" "${tag}" "$(fmt_secs $((t1 - t0)))" "${pkg}" "${mver}"
+  printf '%-17s %-9s built  %6ss  (%s/%s@%s)\n' "${name}" "${tag}" "$(fmt_secs $((t1 - t0)))" "${module}" "${pkgpath}" "${mver}"
 }
 
 T_START=$(now_ms)
 for n in "${WANT[@]}"; do build_one "${n}"; done
-echo "tools.sh: ${#WANT[@]} tool(s) in ${BIN_DIR}, total $(fmt_secs $(($(now_ms) - T_START)))s"
+echo "tools.sh: ${#WANT[@]} tool(s) in ${BIN_DIR}, $(fmt_secs $(($(now_ms) - T_START)))s"

@@ -18,6 +18,22 @@ import { collectMonitoring } from './monitoring/collect';
 /** Kinds that live outside namespaces: cdk8s would otherwise stamp the chart's namespace on them. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'RuntimeClass', 'PriorityClass']);
 
+/** The apply order of the charts. */
+const CHART_ORDER = {
+  namespaces: 0,
+  fl: 10,
+  prometheus: 20,
+  alertmanager: 21,
+  'victoria-metrics': 22,
+  grafana: 23,
+  loki: 24,
+  promtail: 30,
+  fluentd: 31,
+  'node-exporter': 32,
+  'kube-state-metrics': 33,
+  'dcgm-exporter': 34,
+} as const;
+
 /** What a build of the stack produced, besides the charts in the app. */
 export interface StackBuild {
   /** The charts in apply order (namespaces first). */
@@ -35,9 +51,12 @@ export function buildStack(app: App, config: StackConfig): StackBuild {
   const monitoring = collectMonitoring(config);
   const charts: Chart[] = [];
   const warnings: string[] = [];
-  const chart = (id: string): Chart => {
-    const c = new Chart(app, id, { disableResourceNameHashes: true });
-    charts.forEach((earlier) => c.addDependency(earlier));
+  // One file per chart, `NN-name.k8s.yaml`, so `kubectl apply -f dist/` creates namespaces first.
+  // The number is fixed per component (not a running index) so enabling one component never renames
+  // another's file or construct paths. No chart dependencies: cdk8s turns each into object-to-object
+  // edges whose ordering walk grows exponentially with the chart count.
+  const chart = (id: keyof typeof CHART_ORDER): Chart => {
+    const c = new Chart(app, `${String(CHART_ORDER[id]).padStart(2, '0')}-${id}`, { disableResourceNameHashes: true });
     charts.push(c);
     return c;
   };

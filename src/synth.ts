@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { App } from 'cdk8s';
 import type { StackConfig } from './config/schema';
@@ -12,6 +12,7 @@ import { formatSummary, summarize } from './summary';
  */
 export function synthesize(config: StackConfig, outdir: string): string {
   const target = resolve(outdir);
+  mkdirSync(dirname(target), { recursive: true });
   const staging = mkdtempSync(join(dirname(target), `.${basename(target)}-`));
   try {
     const app = new App({ outdir: staging });

@@ -297,7 +297,7 @@ export function daemonWorkload(scope: Construct, me: ComponentIdentity, spec: Da
   if (spec.runtimeClassName !== undefined) {
     obj.addJsonPatch(JsonPatch.add('/spec/template/spec/runtimeClassName', spec.runtimeClassName));
   }
-  obj.addJsonPatch(JsonPatch.add('/spec/updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } }));
+  obj.addJsonPatch(JsonPatch.add('/spec/updateStrategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1) } }));
   return ds;
 }
 

@@ -97,8 +97,8 @@ export class Grafana extends Construct {
       ...imageOf(me),
       envVariables: {
         ...Object.fromEntries(Object.entries(grafanaEnv()).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-        GF_SECURITY_ADMIN_USER__FILE: kplus.EnvValue.fromValue(`/etc/grafana/admin/${slice.adminSecret.userKey}`),
-        GF_SECURITY_ADMIN_PASSWORD__FILE: kplus.EnvValue.fromValue(`/etc/grafana/admin/${slice.adminSecret.passwordKey}`),
+        GF_SECURITY_ADMIN_USER__FILE: kplus.EnvValue.fromValue(`/etc/grafana/admin-credentials/${slice.adminSecret.userKey}`),
+        GF_SECURITY_ADMIN_PASSWORD__FILE: kplus.EnvValue.fromValue(`/etc/grafana/admin-credentials/${slice.adminSecret.passwordKey}`),
       },
       ports: [{ name: 'http', number: Ports.grafana }],
       resources: containerResources(slice.resources),
@@ -109,7 +109,7 @@ export class Grafana extends Construct {
       volumeMounts: [
         { path: '/etc/grafana/provisioning/datasources', volume: kplus.Volume.fromConfigMap(this, 'ds-vol', provisioning, { name: 'datasources', items: { 'datasources.yaml': { path: 'datasources.yaml' } } }), readOnly: true },
         { path: '/etc/grafana/provisioning/dashboards', volume: kplus.Volume.fromConfigMap(this, 'prov-vol', provisioning, { name: 'dashboard-providers', items: { 'dashboards.yaml': { path: 'dashboards.yaml' } } }), readOnly: true },
-        { path: '/etc/grafana/admin', volume: kplus.Volume.fromSecret(this, 'admin-vol', adminSecret, { name: 'admin' }), readOnly: true },
+        { path: '/etc/grafana/admin-credentials', volume: kplus.Volume.fromSecret(this, 'admin-vol', adminSecret, { name: 'admin' }), readOnly: true },
         { path: '/var/lib/grafana', volume: kplus.Volume.fromPersistentVolumeClaim(this, 'data-vol', data, { name: 'data' }) },
         { path: '/tmp', volume: scratchVolume(this, 'tmp') },
         ...folderMaps.map(({ folder, slug, map }) => ({

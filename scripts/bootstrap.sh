@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Source this file: Node >= 22 first on PATH, and node_modules installed exactly as package-lock.json
+# says (re-installed only when the lock file changes).
+_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/node.sh
+source "${_root}/scripts/node.sh"
+_stamp="${_root}/node_modules/.lock-sha256"
+_want="$(sha256sum "${_root}/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "${_stamp}" ] || [ "$(cat "${_stamp}")" != "${_want}" ]; then
+  echo "bootstrap: npm ci" >&2
+  (cd "${_root}" && npm ci --no-audit --no-fund --loglevel=error >&2) || return 1 2>/dev/null || exit 1
+  echo "${_want}" > "${_stamp}"
+fi
+unset _root _stamp _want

@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { synthesize } from '../src/synth';
+import { configOf } from './helpers';
+
+function readTree(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+test('two synths of the same config are byte-identical', () => {
+  const root = mkdtempSync(join(tmpdir(), 'flobs-synth-'));
+  synthesize(configOf('production'), join(root, 'a'));
+  synthesize(configOf('production'), join(root, 'b'));
+  const a = readTree(join(root, 'a'));
+  expect(Object.keys(a).length).toBeGreaterThan(10);
+  expect(readTree(join(root, 'b'))).toEqual(a);
+});
+
+test('synth replaces the output directory and prints a summary', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'flobs-synth-')), 'dist');
+  mkdirSync(out);
+  writeFileSync(join(out, 'stale.k8s.yaml'), 'stale');
+  const summary = synthesize(configOf(), out);
+  expect(readdirSync(out)).not.toContain('stale.k8s.yaml');
+  expect(readdirSync(out).sort()[0]).toBe('00-namespaces.k8s.yaml');
+  expect(summary).toMatch(/^synthesized profile 'minikube' into .*: \d+ objects$/m);
+  expect(summary).toMatch(/^requests, stack \(DaemonSets for one node\): 0\.\d\d CPU, 1\.\d\d GiB$/m);
+  expect(summary).toMatch(/^warning: promtail reached end-of-life/m);
+  expect(summary).toContain('  quay.io/prometheus/prometheus:v3.16.0');
+});
