@@ -34,6 +34,7 @@ export function flServerEnv(config: StackConfig): Record<string, string> {
     FL_STRATEGY: config.fl.strategy,
     FL_MODEL_NAME: config.fl.modelName,
     FL_ROUND_FAILURE_POLICY: config.fl.roundFailurePolicy,
+    FL_SERVER_HOST: '0.0.0.0',
     FL_SERVER_PORT: String(Ports.flFleet),
     FL_METRICS_PORT: String(Ports.flMetrics),
   };
@@ -139,7 +140,7 @@ export class FlClients extends Construct {
       ports: [{ name: 'metrics', number: Ports.flMetrics }],
       resources: containerResources(config.fl.client.resources),
       securityContext: restrictedContainerSecurity(FL_UID),
-      readiness: httpProbe('/healthz', Ports.flMetrics, 10),
+      readiness: httpProbe('/readyz', Ports.flMetrics, 10),
       liveness: httpProbe('/healthz', Ports.flMetrics, 20, 4),
       volumeMounts: [{ path: '/tmp', volume: scratchVolume(this, 'tmp', 256) }],
     });

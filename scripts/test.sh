@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): installs what the tests need (Node 22, npm packages, the pinned
+# validator binaries, the FL workload's Python environment), then type-checks and runs every suite.
+# Ends with one line `tests: N passed, N failed`; exits non-zero when anything failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+bash scripts/tools.sh
+bash workloads/fl/setup.sh
+export FLOBS_TOOLS_BIN="${PWD}/.tools/bin"
+
+results=".test-results"
+rm -rf "${results}" && mkdir -p "${results}"
+status=0
+
+echo "== typecheck"
+node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json || status=1
+
+echo "== jest"
+node node_modules/jest/bin/jest.js --ci --json --outputFile="${results}/jest.json" || status=1
+
+echo "== pytest (workloads/fl)"
+workloads/fl/.venv/bin/python -m pytest workloads/fl/tests -q -p no:cacheprovider --junitxml="${results}/pytest.xml" || status=1
+
+node scripts/test-summary.mjs "${results}" || status=1
+exit "${status}"
