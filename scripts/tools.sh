@@ -38,6 +38,7 @@ TOOLS_DIR="${TOOLS_DIR:-${ROOT}/.tools}"
 case "${TOOLS_DIR}" in /*) ;; *) TOOLS_DIR="${ROOT}/${TOOLS_DIR}" ;; esac
 BIN_DIR="${TOOLS_DIR}/bin"
 SRC_DIR="${TOOLS_DIR}/src"
+PROMETHEUS_SD="${PROMETHEUS_SD:-all}"
 PROMETHEUS_EXCLUDED_SD="${PROMETHEUS_EXCLUDED_SD-nomad}"
 
 # binary | versions.json tools key | package path inside the module | version flag
@@ -200,11 +201,16 @@ version_ldflags() { # $1 binary $2 module $3 module version $4 release tag (vX.Y
 # Build tags per module.
 build_tags() { # $1 module $2 version
   local module=$1 mver=$2 tags="netgo" f sd
-  if [[ "${module}" == github.com/prometheus/prometheus && -n "${PROMETHEUS_EXCLUDED_SD}" ]]; then
+  if [[ "${module}" == github.com/prometheus/prometheus ]]; then
+    # remove_all_sd keeps static/file/http SD; each enable_<x>_sd adds one back.
     tags+=",remove_all_sd"
     for f in "${M_DIR[$module@$mver]}"/plugins/plugin_*.go; do
       sd="$(basename "${f}" .go)"; sd="${sd#plugin_}"
-      [[ " ${PROMETHEUS_EXCLUDED_SD//,/ } " == *" ${sd} "* ]] || tags+=",enable_${sd}_sd"
+      if [[ "${PROMETHEUS_SD}" == all ]]; then
+        [[ " ${PROMETHEUS_EXCLUDED_SD//,/ } " == *" ${sd} "* ]] || tags+=",enable_${sd}_sd"
+      elif [[ ",${PROMETHEUS_SD}," == *",${sd},"* ]]; then
+        tags+=",enable_${sd}_sd"
+      fi
     done
   fi
   echo "${tags}"

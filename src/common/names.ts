@@ -57,4 +57,6 @@ export const ScrapeAnnotations = {
   scrape: 'prometheus.io/scrape',
   port: 'prometheus.io/port',
   path: 'prometheus.io/path',
+  /** Keep the exporter's own namespace/pod labels (kube-state-metrics, dcgm-exporter describe other pods). */
+  honorLabels: 'fl-observability.io/honor-labels',
 } as const;

@@ -1,6 +1,19 @@
 import { ScrapeAnnotations } from './names';
 
-/** Pod annotations that make the `kubernetes-pods` job scrape a port. */
-export function scrapeAnnotations(port: number, path = '/metrics'): Record<string, string> {
-  return { [ScrapeAnnotations.scrape]: 'true', [ScrapeAnnotations.port]: String(port), [ScrapeAnnotations.path]: path };
+/** Options of {@link scrapeAnnotations}. */
+export interface ScrapeOptions {
+  /** @default '/metrics' */
+  readonly path?: string;
+  /** The exporter's labels win over the target's (its series describe other pods). @default false */
+  readonly honorLabels?: boolean;
+}
+
+/** Pod annotations that make Prometheus's pod scrape jobs scrape a port. */
+export function scrapeAnnotations(port: number, options: ScrapeOptions = {}): Record<string, string> {
+  return {
+    [ScrapeAnnotations.scrape]: 'true',
+    [ScrapeAnnotations.port]: String(port),
+    [ScrapeAnnotations.path]: options.path ?? '/metrics',
+    ...(options.honorLabels ?? false ? { [ScrapeAnnotations.honorLabels]: 'true' } : {}),
+  };
 }

@@ -39,7 +39,7 @@ export class DcgmExporter extends Construct {
     const ds = daemonWorkload(this, me, {
       user: 0,
       serviceAccount: componentServiceAccount(this, me),
-      annotations: scrapeAnnotations(Ports.dcgmExporter),
+      annotations: scrapeAnnotations(Ports.dcgmExporter, { honorLabels: true }),
       nodeSelector: gpu.nodeSelector,
       tolerations: gpu.tolerations,
       ...(gpu.runtimeClassName === undefined ? {} : { runtimeClassName: gpu.runtimeClassName }),

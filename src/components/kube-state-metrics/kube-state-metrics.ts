@@ -62,7 +62,7 @@ export class KubeStateMetrics extends Construct {
       user: KSM_UID,
       serviceAccount,
       apiAccess: true,
-      annotations: scrapeAnnotations(Ports.kubeStateMetrics),
+      annotations: scrapeAnnotations(Ports.kubeStateMetrics, { honorLabels: true }),
     });
     deployment.addContainer({
       name: 'kube-state-metrics',

@@ -1,5 +1,5 @@
 import type { StackConfig } from '../../config/schema';
-import { ComponentName, ScrapeAnnotations } from '../../common/names';
+import { ScrapeAnnotations } from '../../common/names';
 import { endpointUrl, type Topology } from '../../common/topology';
 
 /** The subset of Prometheus's configuration file this stack writes, typed. */
@@ -65,13 +65,18 @@ function metaAnnotation(annotation: string): string {
   return `__meta_kubernetes_pod_annotation_${annotation.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
 
-/** Scrapes every pod of the stack's namespaces that opts in with the prometheus.io annotations. */
-function podsJob(namespaces: readonly string[]): ScrapeConfig {
+/**
+ * Scrapes every pod of the stack's namespaces that opts in with the prometheus.io annotations. Pods
+ * that ask for honor_labels (exporters whose series describe other pods) get a job of their own.
+ */
+function podsJob(namespaces: readonly string[], honorLabels: boolean): ScrapeConfig {
   return {
-    job_name: 'kubernetes-pods',
+    job_name: honorLabels ? 'kubernetes-pods-honor-labels' : 'kubernetes-pods',
+    ...(honorLabels ? { honor_labels: true } : {}),
     kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: namespaces } }],
     relabel_configs: [
       { source_labels: [metaAnnotation(ScrapeAnnotations.scrape)], regex: 'true', action: 'keep' },
+      { source_labels: [metaAnnotation(ScrapeAnnotations.honorLabels)], regex: 'true', action: honorLabels ? 'keep' : 'drop' },
       { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
       { source_labels: [metaAnnotation(ScrapeAnnotations.path)], regex: '(.+)', target_label: '__metrics_path__', action: 'replace' },
       {
@@ -159,14 +164,10 @@ export function prometheusConfig(config: StackConfig, topology: Topology): Prome
         }
       : {}),
     scrape_configs: [
-      podsJob(namespaces),
+      podsJob(namespaces, false),
+      podsJob(namespaces, true),
       kubeletJob('kubelet', '/metrics'),
       kubeletJob('cadvisor', '/metrics/cadvisor'),
     ],
   };
-}
-
-/** The `job` label Prometheus gives a component's pods (from app.kubernetes.io/name). */
-export function jobOf(name: ComponentName): string {
-  return name;
 }

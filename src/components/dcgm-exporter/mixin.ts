@@ -1,0 +1,75 @@
+import { ComponentName } from '../../common/names';
+import type { Mixin, MixinContext } from '../../monitoring/mixin';
+import { RuleGroupBuilder } from '../../monitoring/rules';
+import { sel, series } from '../../monitoring/selectors';
+import { DCGM_METRICS } from './metrics';
+
+const E = ComponentName.DCGM_EXPORTER;
+
+function alerting(ctx: MixinContext): RuleGroupBuilder[] {
+  const t = ctx.config.thresholds;
+  const gpu = { gpu: '0', Hostname: 'gpu-node-1' };
+  const s = (metric: string): string => series(metric, E, gpu);
+  const labels = { job: E, ...gpu };
+  const training = series('fl_active_clients', ComponentName.FL_SERVER, { namespace: ctx.config.namespaces.training });
+  return [
+    new RuleGroupBuilder('gpu.alerts', ctx.catalog, ctx.recorded)
+      .alert({
+        alert: 'GpuTemperatureHigh',
+        expr: `${sel('DCGM_FI_DEV_GPU_TEMP', E)} > ${t.gpuTemperatureCelsius}`,
+        for: '5m',
+        severity: 'warning',
+        summary: `A GPU is hotter than ${t.gpuTemperatureCelsius} °C.`,
+        description: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} has run hot for 5 minutes; check cooling and power limits.',
+        test: {
+          firing: { series: [{ series: s('DCGM_FI_DEV_GPU_TEMP'), values: `${t.gpuTemperatureCelsius + 5}x10` }], at: '6m', labels },
+          quiet: { series: [{ series: s('DCGM_FI_DEV_GPU_TEMP'), values: `${t.gpuTemperatureCelsius - 20}x10` }], at: '6m' },
+        },
+      })
+      .alert({
+        alert: 'GpuXidErrors',
+        expr: `${sel('DCGM_FI_DEV_XID_ERRORS', E)} != 0`,
+        for: '1m',
+        severity: 'critical',
+        summary: 'A GPU reported an XID error.',
+        description: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} reported an XID error; the driver or hardware needs attention.',
+        test: {
+          firing: { series: [{ series: s('DCGM_FI_DEV_XID_ERRORS'), values: '0 0 79 79 79 79' }], at: '4m', labels },
+          quiet: { series: [{ series: s('DCGM_FI_DEV_XID_ERRORS'), values: '0x5' }], at: '4m' },
+        },
+      })
+      .alert({
+        alert: 'GpuIdleWhileTraining',
+        expr: `avg by (Hostname, gpu) (${sel('DCGM_FI_DEV_GPU_UTIL', E)}) < ${t.gpuIdleUtilizationPercent} and on () (sum(${sel('fl_active_clients', ComponentName.FL_SERVER)}) > 0)`,
+        for: '15m',
+        severity: 'warning',
+        summary: 'A GPU is idle while federated training runs.',
+        description: 'GPU {{ $labels.gpu }} on {{ $labels.Hostname }} stayed nearly idle for 15 minutes during training; the workload may not be using it.',
+        test: {
+          firing: {
+            series: [
+              { series: s('DCGM_FI_DEV_GPU_UTIL'), values: '1x30' },
+              { series: training, values: '2x30' },
+            ],
+            at: '20m',
+            labels: gpu,
+          },
+          quiet: {
+            series: [
+              { series: s('DCGM_FI_DEV_GPU_UTIL'), values: '1x30' },
+              { series: training, values: '0x30' },
+            ],
+            at: '20m',
+          },
+        },
+      }),
+  ];
+}
+
+/** GPU monitoring: DCGM metrics and GPU alerts. */
+export const DCGM_EXPORTER_MIXIN: Mixin = {
+  name: 'gpu',
+  enabled: (config) => config.dcgmExporter.enabled,
+  metrics: DCGM_METRICS,
+  alertingRules: alerting,
+};

@@ -1,0 +1,29 @@
+import { ComponentName } from '../../common/names';
+import { counterIncreasing } from '../../monitoring/alert-presets';
+import type { Mixin, MixinContext } from '../../monitoring/mixin';
+import { RuleGroupBuilder } from '../../monitoring/rules';
+import { PROMTAIL_METRICS } from './metrics';
+
+function alerting(ctx: MixinContext): RuleGroupBuilder[] {
+  return [
+    new RuleGroupBuilder('promtail.alerts', ctx.catalog, ctx.recorded).alert(
+      counterIncreasing({
+        alert: 'PromtailNotShipping',
+        component: ComponentName.PROMTAIL,
+        metric: 'promtail_dropped_entries_total',
+        by: ['namespace', 'pod', 'reason'],
+        example: { namespace: ctx.config.namespaces.agents, pod: 'promtail-abcde', reason: 'rate_limited', host: 'loki:3100' },
+        severity: 'warning',
+        summary: 'Promtail drops log entries instead of shipping them.',
+        description: 'Promtail {{ $labels.pod }} drops entries ({{ $labels.reason }}); logs of its node are lost.',
+      }),
+    ),
+  ];
+}
+
+export const PROMTAIL_MIXIN: Mixin = {
+  name: 'promtail',
+  enabled: (config) => config.promtail.enabled,
+  metrics: PROMTAIL_METRICS,
+  alertingRules: alerting,
+};

@@ -1,0 +1,631 @@
+// The SDK publishes its modules only as package `exports` subpaths, which this repo's TypeScript
+// setting (moduleResolution "node") does not read: types come from the files under dist/, values
+// from the exported subpaths (what Node, Jest and esbuild resolve). See the module doc below.
+import type * as CommonT from '@grafana/grafana-foundation-sdk/dist/common';
+import type * as DashT from '@grafana/grafana-foundation-sdk/dist/dashboard';
+import type * as LogsT from '@grafana/grafana-foundation-sdk/dist/logs';
+import type * as LokiT from '@grafana/grafana-foundation-sdk/dist/loki';
+import type * as PrometheusT from '@grafana/grafana-foundation-sdk/dist/prometheus';
+import type * as StatT from '@grafana/grafana-foundation-sdk/dist/stat';
+import type * as TimeseriesT from '@grafana/grafana-foundation-sdk/dist/timeseries';
+import type * as UnitsT from '@grafana/grafana-foundation-sdk/dist/units';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+import { DatasourceUid } from '../components/grafana/config';
+import type { StackConfig } from '../config/schema';
+import { MetricType } from './catalog';
+import type { DashboardDef, MixinContext } from './mixin';
+import { matchers, parseLogQL, parsePromQL, substituteGrafanaMacros } from './promql';
+
+const common = require('@grafana/grafana-foundation-sdk/common') as typeof CommonT;
+const dash = require('@grafana/grafana-foundation-sdk/dashboard') as typeof DashT;
+const logs = require('@grafana/grafana-foundation-sdk/logs') as typeof LogsT;
+const loki = require('@grafana/grafana-foundation-sdk/loki') as typeof LokiT;
+const prometheus = require('@grafana/grafana-foundation-sdk/prometheus') as typeof PrometheusT;
+const stat = require('@grafana/grafana-foundation-sdk/stat') as typeof StatT;
+const timeseries = require('@grafana/grafana-foundation-sdk/timeseries') as typeof TimeseriesT;
+const units = require('@grafana/grafana-foundation-sdk/units') as typeof UnitsT;
+
+/*
+ * Our presets over the Grafana Foundation SDK (classic dashboard schema). Component dashboards use
+ * only what this module exports, so a move to the v2 schema stays inside this file.
+ */
+
+/** Grafana folders the dashboards are provisioned into. */
+export const DashboardFolder = {
+  FL: 'FL Training',
+  INFRASTRUCTURE: 'Infrastructure',
+  STACK: 'Observability Stack',
+  LOGS: 'Logs',
+} as const;
+export type DashboardFolder = (typeof DashboardFolder)[keyof typeof DashboardFolder];
+
+/** Tag every dashboard of the stack carries (the dashboards link menu lists them by it). */
+export const STACK_TAG = 'fl-observability';
+
+/** Grafana unit ids, named once. */
+export const Unit = {
+  NONE: units.NoUnit,
+  SHORT: units.Short,
+  /** 0..100 */
+  PERCENT: units.Percent,
+  /** 0..1 */
+  RATIO: units.PercentUnit,
+  SECONDS: units.Seconds,
+  BYTES: units.BytesIEC,
+  MEBIBYTES: units.Mebibytes,
+  BYTES_PER_SECOND: units.BytesPerSecondSI,
+  PER_SECOND: units.CountsPerSecond,
+  OPS_PER_SECOND: units.OpsPerSecond,
+  ROWS_PER_SECOND: units.RowsPerSecond,
+  CELSIUS: units.Celsius,
+  WATTS: units.Watt,
+  HERTZ: units.Hertz,
+} as const;
+
+/** Template variable names the presets define. */
+export const Var = {
+  DATASOURCE: 'datasource',
+  LOKI: 'loki',
+  NAMESPACE: 'namespace',
+  JOB: 'job',
+  SEARCH: 'search',
+} as const;
+
+/** Grafana's own variables, which need no definition. */
+export const BUILTIN_VARIABLES: readonly string[] = ['__rate_interval', '__interval', '__range'];
+
+const METRICS_DS: common.DataSourceRef = { type: 'prometheus', uid: `\${${Var.DATASOURCE}}` };
+const LOGS_DS: common.DataSourceRef = { type: 'loki', uid: `\${${Var.LOKI}}` };
+
+const DATASOURCE_NAMES: Readonly<Record<DatasourceUid, string>> = {
+  [DatasourceUid.PROMETHEUS]: 'Prometheus',
+  [DatasourceUid.VICTORIA_METRICS]: 'VictoriaMetrics',
+  [DatasourceUid.LOKI]: 'Loki',
+  [DatasourceUid.ALERTMANAGER]: 'Alertmanager',
+};
+
+/** The metrics datasource a config provisions as default: Prometheus, else VictoriaMetrics. */
+export function defaultMetricsDatasource(config: StackConfig): DatasourceUid {
+  return config.prometheus.enabled || !config.victoriaMetrics.enabled ? DatasourceUid.PROMETHEUS : DatasourceUid.VICTORIA_METRICS;
+}
+
+/** A selector of a recorded series (recording rules aggregate `job` away, so `sel()` does not apply). */
+export function recordedSel(record: string, extra: Readonly<Record<string, string>> = {}): string {
+  const labels: Record<string, string> = {};
+  const regex: string[] = [];
+  for (const [k, v] of Object.entries(extra)) {
+    if (v.startsWith('~')) {
+      regex.push(k);
+      labels[k] = v.slice(1);
+    } else {
+      labels[k] = v;
+    }
+  }
+  return Object.keys(labels).length === 0 ? record : `${record}${matchers(labels, regex)}`;
+}
+
+/** A Loki stream selector; values with a `~` prefix are regex matches (like `sel()`). */
+export function streamSel(labels: Readonly<Record<string, string>>): string {
+  return recordedSel('', labels);
+}
+
+/** `label_values(selector, label)`: the query of a Prometheus query variable. */
+export function labelValues(selector: string, label: string): string {
+  return `label_values(${selector}, ${label})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+export type Query = prometheus.DataqueryBuilder | loki.DataqueryBuilder;
+
+/** A PromQL query on the `$datasource` variable with an explicit legend. */
+export function promQuery(expr: string, legend: string, opts: { instant?: boolean } = {}): prometheus.DataqueryBuilder {
+  const q = new prometheus.DataqueryBuilder()
+    .datasource(METRICS_DS)
+    .editorMode(prometheus.QueryEditorMode.Code)
+    .expr(expr)
+    .legendFormat(legend);
+  return opts.instant === true ? q.instant() : q.range();
+}
+
+/** A LogQL query on the `$loki` variable. Metric queries (`count_over_time`, …) take a legend. */
+export function lokiQuery(expr: string, legend?: string): loki.DataqueryBuilder {
+  const q = new loki.DataqueryBuilder().datasource(LOGS_DS).editorMode(loki.QueryEditorMode.Code).expr(expr);
+  return legend === undefined ? q : q.legendFormat(legend);
+}
+
+function refId(i: number): string {
+  return String.fromCharCode('A'.charCodeAt(0) + i);
+}
+
+function withTargets<P extends { withTarget(t: Query): P; datasource(d: common.DataSourceRef): P }>(panel: P, queries: readonly Query[], ds: common.DataSourceRef): P {
+  if (queries.length === 0 || queries.length > 26) {
+    throw new Error('a panel takes 1 to 26 queries');
+  }
+  queries.forEach((q, i) => panel.withTarget(q.refId(refId(i))));
+  return panel.datasource(ds);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panels
+
+export type Panel = timeseries.PanelBuilder | stat.PanelBuilder | logs.PanelBuilder;
+
+/** Layout and text shared by every panel preset. */
+export interface PanelOptions {
+  readonly description?: string;
+  /** Grid columns (1..24). @default 12 (timeseries), 4 (stat), 24 (logs) */
+  readonly width?: number;
+  /** Grid rows. @default 8 (timeseries), 4 (stat), 12 (logs) */
+  readonly height?: number;
+}
+
+/** A threshold drawn on a timeseries (and coloring a stat) from this value up. */
+export interface ThresholdOption {
+  readonly value: number;
+  /** Color at and above the value. @default 'red' */
+  readonly color?: string;
+  /** Color below the value. @default 'green' */
+  readonly baseColor?: string;
+}
+
+export interface TimeseriesOptions extends PanelOptions {
+  readonly min?: number;
+  readonly max?: number;
+  readonly decimals?: number;
+  readonly axisLabel?: string;
+  /** Stack the series (normal stacking). */
+  readonly stack?: boolean;
+  /** Bars instead of lines (e.g. counts per interval). */
+  readonly bars?: boolean;
+  readonly threshold?: ThresholdOption;
+  /** Legend as a table with these calculations, e.g. ['lastNotNull', 'max']. @default list, no calcs */
+  readonly legendCalcs?: readonly string[];
+}
+
+function thresholds(t: ThresholdOption | undefined): dash.ThresholdsConfigBuilder {
+  const steps: dash.Threshold[] = [{ value: null, color: t?.baseColor ?? 'green' }];
+  if (t !== undefined) {
+    steps.push({ value: t.value, color: t.color ?? 'red' });
+  }
+  return new dash.ThresholdsConfigBuilder().mode(dash.ThresholdsMode.Absolute).steps(steps);
+}
+
+/** A timeseries panel: unit always set, legend from each query's legendFormat, shared tooltip. */
+export function timeseriesPanel(title: string, unit: string, queries: readonly Query[], opts: TimeseriesOptions = {}): timeseries.PanelBuilder {
+  const calcs = opts.legendCalcs ?? [];
+  const legend = new common.VizLegendOptionsBuilder()
+    .showLegend(true)
+    .displayMode(calcs.length > 0 ? common.LegendDisplayMode.Table : common.LegendDisplayMode.List)
+    .placement(common.LegendPlacement.Bottom)
+    .calcs([...calcs]);
+  const panel = new timeseries.PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .span(opts.width ?? 12)
+    .height(opts.height ?? 8)
+    .legend(legend)
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .drawStyle(opts.bars === true ? common.GraphDrawStyle.Bars : common.GraphDrawStyle.Line)
+    .lineWidth(1)
+    .fillOpacity(opts.bars === true || opts.stack === true ? 60 : 10)
+    .showPoints(common.VisibilityMode.Never)
+    .spanNulls(false)
+    .thresholds(thresholds(opts.threshold));
+  if (opts.threshold !== undefined) {
+    panel.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+  }
+  if (opts.stack === true) {
+    panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+  }
+  if (opts.description !== undefined) panel.description(opts.description);
+  if (opts.min !== undefined) panel.min(opts.min);
+  if (opts.max !== undefined) panel.max(opts.max);
+  if (opts.decimals !== undefined) panel.decimals(opts.decimals);
+  if (opts.axisLabel !== undefined) panel.axisLabel(opts.axisLabel);
+  return withTargets(panel, queries, METRICS_DS);
+}
+
+export interface StatOptions extends PanelOptions {
+  readonly decimals?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly threshold?: ThresholdOption;
+  /** How to reduce each series. @default 'lastNotNull' */
+  readonly reduce?: 'lastNotNull' | 'max' | 'mean' | 'sum';
+  /** Show the series name (legend) instead of the value, e.g. for info metrics. */
+  readonly showName?: boolean;
+  /** Sparkline under the value. @default false */
+  readonly sparkline?: boolean;
+}
+
+/** A stat panel: one big value per series. */
+export function statPanel(title: string, unit: string, queries: readonly Query[], opts: StatOptions = {}): stat.PanelBuilder {
+  const panel = new stat.PanelBuilder()
+    .title(title)
+    .unit(unit)
+    .span(opts.width ?? 4)
+    .height(opts.height ?? 4)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs([opts.reduce ?? 'lastNotNull']).fields(''))
+    .graphMode(opts.sparkline === true ? common.BigValueGraphMode.Area : common.BigValueGraphMode.None)
+    .colorMode(opts.threshold === undefined ? common.BigValueColorMode.None : common.BigValueColorMode.Value)
+    .textMode(opts.showName === true ? common.BigValueTextMode.Name : common.BigValueTextMode.Auto)
+    .justifyMode(common.BigValueJustifyMode.Auto)
+    .orientation(common.VizOrientation.Auto)
+    .thresholds(thresholds(opts.threshold));
+  if (opts.description !== undefined) panel.description(opts.description);
+  if (opts.decimals !== undefined) panel.decimals(opts.decimals);
+  if (opts.min !== undefined) panel.min(opts.min);
+  if (opts.max !== undefined) panel.max(opts.max);
+  return withTargets(panel, queries, METRICS_DS);
+}
+
+/** A logs panel on Loki queries (time, labels on demand, details, newest first). */
+export function logsPanel(title: string, queries: readonly loki.DataqueryBuilder[], opts: PanelOptions = {}): logs.PanelBuilder {
+  const panel = new logs.PanelBuilder()
+    .title(title)
+    .span(opts.width ?? 24)
+    .height(opts.height ?? 12)
+    .showTime(true)
+    .showLabels(false)
+    .showCommonLabels(false)
+    .wrapLogMessage(true)
+    .prettifyLogMessage(false)
+    .enableLogDetails(true)
+    .sortOrder(common.LogsSortOrder.Descending)
+    .dedupStrategy(common.LogsDedupStrategy.None);
+  if (opts.description !== undefined) panel.description(opts.description);
+  return withTargets(panel, queries, LOGS_DS);
+}
+
+/** A timeseries panel of LogQL metric queries (on `$loki`). */
+export function logMetricsPanel(title: string, unit: string, queries: readonly loki.DataqueryBuilder[], opts: TimeseriesOptions = {}): timeseries.PanelBuilder {
+  const panel = timeseriesPanel(title, unit, queries, opts);
+  return panel.datasource(LOGS_DS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dashboards
+
+/** A row and the panels under it (laid out left to right, wrapping at 24 columns). */
+export interface RowSpec {
+  readonly title: string;
+  readonly panels: readonly Panel[];
+}
+
+/** An extra query variable, e.g. `node`: values from `label_values(selector, label)` of `$datasource`. */
+export interface QueryVariableSpec {
+  readonly name: string;
+  readonly label: string;
+  /** `label_values(…)` (see {@link labelValues}). */
+  readonly query: string;
+  /** Multi-select with an All option. @default true */
+  readonly multi?: boolean;
+}
+
+export interface DashboardOptions {
+  readonly tags: readonly string[];
+  readonly rows: readonly RowSpec[];
+  readonly description?: string;
+  /**
+   * The `namespace` variable: a single namespace selected by default (`default`), or a
+   * multi-select defaulting to All (queries then match `namespace=~"$namespace"`).
+   */
+  readonly namespace: { readonly default: string } | { readonly multi: true };
+  /** Adds a multi-select `job` variable with this `label_values(…)` query. */
+  readonly job?: string;
+  /** More query variables, after `namespace` and `job`. */
+  readonly variables?: readonly QueryVariableSpec[];
+  /** Log dashboards: adds the `loki` datasource variable and a `search` text box. */
+  readonly logs?: boolean;
+  /** Default of the `datasource` variable. @default DatasourceUid.PROMETHEUS */
+  readonly metricsDatasource?: DatasourceUid;
+}
+
+function datasourceVariable(name: string, label: string, type: 'prometheus' | 'loki', uid: DatasourceUid): dash.DatasourceVariableBuilder {
+  return new dash.DatasourceVariableBuilder(name)
+    .label(label)
+    .type(type)
+    .current({ selected: true, text: DATASOURCE_NAMES[uid], value: uid });
+}
+
+function queryVariable(name: string, label: string, query: string, multi: boolean, current?: string): dash.QueryVariableBuilder {
+  const v = new dash.QueryVariableBuilder(name)
+    .label(label)
+    .datasource(METRICS_DS)
+    .query(query)
+    .definition(query)
+    .refresh(dash.VariableRefresh.OnTimeRangeChanged)
+    .sort(dash.VariableSort.AlphabeticalAsc)
+    .multi(multi)
+    .includeAll(multi);
+  if (current !== undefined) {
+    v.current({ selected: true, text: current, value: current });
+  } else if (multi) {
+    v.current({ selected: true, text: ['All'], value: ['$__all'] });
+  }
+  return v;
+}
+
+/**
+ * A dashboard with the stack's conventions: fixed uid, read-only, 30s refresh, last 6 hours,
+ * shared tooltips, the standard variables, panel ids numbered in layout order, and a link menu to
+ * the stack's other dashboards.
+ */
+export function dashboard(uid: string, title: string, opts: DashboardOptions): dash.DashboardBuilder {
+  const builder = new dash.DashboardBuilder(title)
+    .uid(uid)
+    .tags([STACK_TAG, ...opts.tags])
+    .readonly()
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser')
+    .tooltip(dash.DashboardCursorSync.Tooltip)
+    .link(
+      new dash.DashboardLinkBuilder('FL observability')
+        .type(dash.DashboardLinkType.Dashboards)
+        .icon('external link')
+        .tooltip('')
+        .tags([STACK_TAG])
+        .asDropdown(true)
+        .targetBlank(false)
+        .includeVars(false)
+        .keepTime(true),
+    );
+  if (opts.description !== undefined) {
+    builder.description(opts.description);
+  }
+
+  builder.withVariable(datasourceVariable(Var.DATASOURCE, 'Metrics', 'prometheus', opts.metricsDatasource ?? DatasourceUid.PROMETHEUS));
+  if (opts.logs === true) {
+    builder.withVariable(datasourceVariable(Var.LOKI, 'Logs', 'loki', DatasourceUid.LOKI));
+  }
+  const ns = opts.namespace;
+  builder.withVariable(queryVariable(Var.NAMESPACE, 'Namespace', labelValues('up', 'namespace'), 'multi' in ns, 'default' in ns ? ns.default : undefined));
+  if (opts.job !== undefined) {
+    builder.withVariable(queryVariable(Var.JOB, 'Job', opts.job, true));
+  }
+  for (const v of opts.variables ?? []) {
+    builder.withVariable(queryVariable(v.name, v.label, v.query, v.multi ?? true));
+  }
+  if (opts.logs === true) {
+    builder.withVariable(new dash.TextBoxVariableBuilder(Var.SEARCH).label('Search (regex)').defaultValue('').current({ text: '', value: '' }));
+  }
+
+  let id = 1;
+  for (const row of opts.rows) {
+    builder.withRow(new dash.RowBuilder(row.title).id(id++).collapsed(false));
+    for (const panel of row.panels) {
+      builder.withPanel(panel.id(id++));
+    }
+  }
+  return builder;
+}
+
+/** The dashboard JSON model (plain data: no functions, no undefined; deterministic). */
+export function dashboardJson(builder: { build(): dash.Dashboard }): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(builder.build())) as Record<string, unknown>;
+}
+
+/** A built dashboard for provisioning into a folder. */
+export function dashboardDef(builder: { build(): dash.Dashboard }, folder: DashboardFolder): DashboardDef {
+  const json = dashboardJson(builder);
+  return { uid: String(json.uid), title: String(json.title), folder, json };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks (used by the tests; every problem names the dashboard and panel)
+
+interface PanelJson {
+  id?: number;
+  type?: string;
+  title?: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: TargetJson[];
+  panels?: PanelJson[];
+  fieldConfig?: { defaults?: { unit?: string } };
+}
+interface TargetJson {
+  refId?: string;
+  expr?: string;
+  legendFormat?: string;
+  datasource?: { type?: string; uid?: string };
+}
+interface VariableJson {
+  name?: string;
+  type?: string;
+  query?: unknown;
+  datasource?: { type?: string; uid?: string };
+}
+
+const VARIABLE_REF = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::[a-z]+)?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const RATE_FUNCTIONS = new Set(['rate', 'increase', 'irate']);
+/** Stands for `$__rate_interval` while parsing, so the range checks can tell it from literals. */
+const RATE_INTERVAL_SENTINEL = '17171s';
+const UNITLESS_PANELS = new Set(['row', 'text', 'logs']);
+
+/** Variable names a text references (`$x`, `${x}`, `${x:fmt}`). */
+export function referencedVariables(text: string): string[] {
+  return [...text.matchAll(VARIABLE_REF)].map((m) => m[1] ?? m[2]!);
+}
+
+/**
+ * PromQL usage problems beyond syntax: ranges of rate/increase/irate that are not
+ * `[$__rate_interval]`, rate of a non-counter, and histograms used without `_bucket/_sum/_count`.
+ */
+export function promqlUsageProblems(expr: string, ctx: Pick<MixinContext, 'catalog'>): string[] {
+  const problems: string[] = [];
+  const text = substituteGrafanaMacros(expr.replace(/\$__rate_interval\b/g, RATE_INTERVAL_SENTINEL));
+  const tree = promqlParser.parse(text);
+  tree.iterate({
+    enter(node) {
+      if (node.name === 'VectorSelector') {
+        const ident = node.node.getChild('Identifier');
+        if (ident !== null) {
+          const name = text.slice(ident.from, ident.to);
+          const def = ctx.catalog.lookup(name);
+          if (def?.type === MetricType.HISTOGRAM && def.name === name) {
+            problems.push(`histogram ${name} is used without _bucket, _sum or _count`);
+          }
+        }
+      }
+      if (node.name !== 'FunctionCall') {
+        return;
+      }
+      const fn = node.node.getChild('FunctionIdentifier');
+      const body = node.node.getChild('FunctionCallBody');
+      const name = fn === null ? '' : text.slice(fn.from, fn.to);
+      if (!RATE_FUNCTIONS.has(name) || body === null) {
+        return;
+      }
+      const arg = body.getChild('MatrixSelector') ?? body.getChild('SubqueryExpr');
+      if (arg === null) {
+        return;
+      }
+      const range = arg.getChild('DurationExpr');
+      const rangeText = range === null ? '' : text.slice(range.from, range.to);
+      if (rangeText !== RATE_INTERVAL_SENTINEL) {
+        problems.push(`${name}() range must be [$__rate_interval], got [${rangeText}] in ${text.slice(node.from, node.to).replaceAll(RATE_INTERVAL_SENTINEL, '$__rate_interval')}`);
+      }
+      const selector = arg.getChild('VectorSelector')?.getChild('Identifier');
+      if (selector !== null && selector !== undefined) {
+        const metric = text.slice(selector.from, selector.to);
+        const def = ctx.catalog.lookup(metric);
+        if (def !== undefined && def.type !== MetricType.COUNTER && def.type !== MetricType.HISTOGRAM) {
+          problems.push(`${name}() of ${metric}, which is a ${def.type}, not a counter`);
+        }
+      }
+    },
+  });
+  return problems;
+}
+
+function allPanels(panels: readonly PanelJson[]): PanelJson[] {
+  return panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+}
+
+/**
+ * Everything wrong with one dashboard's JSON: queries that do not parse, metrics neither in the
+ * catalog nor recorded, undefined variables, rate ranges, targets without refId/datasource, panel
+ * ids not unique, panels without unit, Prometheus targets without legend.
+ */
+export function dashboardProblems(json: Record<string, unknown>, ctx: MixinContext): string[] {
+  const uid = String(json.uid ?? '(no uid)');
+  const problems: string[] = [];
+  const report = (where: string, problem: string): void => {
+    problems.push(`dashboard ${uid}, ${where}: ${problem}`);
+  };
+
+  const variables = ((json.templating as { list?: VariableJson[] } | undefined)?.list ?? []) as VariableJson[];
+  const defined = new Set<string>([...BUILTIN_VARIABLES, ...variables.map((v) => v.name ?? '')]);
+  const datasourceVars = new Map(variables.filter((v) => v.type === 'datasource').map((v) => [v.name ?? '', String(v.query)]));
+  const checkVariables = (where: string, text: string): void => {
+    for (const name of referencedVariables(text)) {
+      if (!defined.has(name)) {
+        report(where, `uses $${name}, which is not a variable of the dashboard`);
+      }
+    }
+  };
+  const checkMetrics = (where: string, metrics: readonly string[]): void => {
+    for (const m of metrics) {
+      if (ctx.catalog.lookup(m) === undefined && !ctx.recorded.has(m)) {
+        report(where, `metric ${m} is neither in the metric catalog nor a recorded series`);
+      }
+    }
+  };
+  const checkDatasource = (where: string, ds: { type?: string; uid?: string } | undefined): void => {
+    if (ds?.type === undefined || ds.uid === undefined) {
+      report(where, 'has no datasource {type, uid}');
+      return;
+    }
+    const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(ds.uid);
+    if (m === null) {
+      report(where, `datasource uid ${ds.uid} is not a datasource variable`);
+    } else if (datasourceVars.get(m[1]!) !== ds.type) {
+      report(where, `datasource ${ds.uid} is not a ${ds.type} datasource variable of the dashboard`);
+    }
+  };
+
+  for (const v of variables) {
+    const where = `variable ${v.name}`;
+    if (v.type !== 'query') {
+      continue;
+    }
+    checkDatasource(where, v.datasource);
+    const query = String(v.query);
+    checkVariables(where, query);
+    const m = /^label_values\((.+),\s*[A-Za-z_][A-Za-z0-9_]*\)$/.exec(query);
+    if (m !== null) {
+      const parsed = parsePromQL(m[1]!);
+      parsed.errors.forEach((e) => report(where, `selector of ${query}: ${e}`));
+      checkMetrics(where, parsed.metrics);
+    }
+  }
+
+  const panels = allPanels((json.panels ?? []) as PanelJson[]);
+  const ids = new Set<number>();
+  for (const panel of panels) {
+    const where = `panel ${panel.id ?? '?'} "${panel.title ?? ''}"`;
+    if (typeof panel.id !== 'number') {
+      report(where, 'has no id');
+    } else if (ids.has(panel.id)) {
+      report(where, `id ${panel.id} is not unique`);
+    } else {
+      ids.add(panel.id);
+    }
+    if (!UNITLESS_PANELS.has(panel.type ?? '') && !(panel.fieldConfig?.defaults?.unit ?? '')) {
+      report(where, 'has no unit (fieldConfig.defaults.unit)');
+    }
+    if (panel.datasource !== undefined) {
+      checkDatasource(where, panel.datasource);
+    }
+    const refIds = new Set<string>();
+    for (const [i, target] of (panel.targets ?? []).entries()) {
+      const tw = `${where}, target ${target.refId ?? `#${i}`}`;
+      if (!target.refId) {
+        report(tw, 'has no refId');
+      } else if (refIds.has(target.refId)) {
+        report(tw, `refId ${target.refId} is not unique`);
+      } else {
+        refIds.add(target.refId);
+      }
+      checkDatasource(tw, target.datasource);
+      const expr = target.expr ?? '';
+      if (expr === '') {
+        report(tw, 'has no expr');
+        continue;
+      }
+      checkVariables(tw, expr);
+      if (target.datasource?.type === 'loki') {
+        parseLogQL(expr).errors.forEach((e) => report(tw, `LogQL ${expr}: ${e}`));
+      } else {
+        const parsed = parsePromQL(expr);
+        parsed.errors.forEach((e) => report(tw, `PromQL ${expr}: ${e}`));
+        checkMetrics(tw, parsed.metrics);
+        promqlUsageProblems(expr, ctx).forEach((p) => report(tw, p));
+        if (!target.legendFormat) {
+          report(tw, 'has no legendFormat');
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Problems of a set of dashboards: each one's, plus uids that are not unique. */
+export function dashboardsProblems(defs: readonly DashboardDef[], ctx: MixinContext): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const def of defs) {
+    if (seen.has(def.uid)) {
+      problems.push(`dashboard uid ${def.uid} is not unique`);
+    }
+    seen.add(def.uid);
+    if (def.json.uid !== def.uid) {
+      problems.push(`dashboard ${def.uid}: JSON uid is ${String(def.json.uid)}`);
+    }
+    problems.push(...dashboardProblems(def.json, ctx));
+  }
+  return problems;
+}

@@ -1,0 +1,62 @@
+import { parser as logqlParser } from '@grafana/lezer-logql';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+
+/** What parsing a query found. */
+export interface ParsedQuery {
+  /** Empty when the query parses. */
+  readonly errors: readonly string[];
+  /** Metric names used in vector selectors (PromQL only). */
+  readonly metrics: readonly string[];
+}
+
+/**
+ * Grafana replaces these before a query reaches the datasource; for parsing they become a valid
+ * duration, and template variables (`$namespace`, `${job}`) become a plain label value.
+ */
+export function substituteGrafanaMacros(query: string): string {
+  return query
+    .replace(/\$__(rate_interval|interval|range|auto)\b/g, '5m')
+    .replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(:[a-z]+)?\}/g, 'grafana_var')
+    .replace(/\$[A-Za-z_][A-Za-z0-9_]*/g, 'grafana_var');
+}
+
+function syntaxErrors(query: string, tree: { iterate(spec: { enter(node: { type: { isError: boolean }; from: number }): void }): void }): string[] {
+  const errors: string[] = [];
+  tree.iterate({
+    enter(node) {
+      if (node.type.isError) {
+        errors.push(`syntax error at offset ${node.from}: …${query.slice(Math.max(0, node.from - 20), node.from + 20)}…`);
+      }
+    },
+  });
+  return errors;
+}
+
+/** Parses PromQL (after Grafana macro substitution) and lists the metrics it selects. */
+export function parsePromQL(query: string): ParsedQuery {
+  const text = substituteGrafanaMacros(query);
+  const tree = promqlParser.parse(text);
+  const metrics = new Set<string>();
+  tree.iterate({
+    enter(node) {
+      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector') {
+        metrics.add(text.slice(node.from, node.to));
+      }
+    },
+  });
+  return { errors: syntaxErrors(text, tree), metrics: [...metrics].sort() };
+}
+
+/** Parses LogQL (after Grafana macro substitution). */
+export function parseLogQL(query: string): ParsedQuery {
+  const text = substituteGrafanaMacros(query);
+  return { errors: syntaxErrors(text, logqlParser.parse(text)), metrics: [] };
+}
+
+/** `{a="b", c=~"d"}` from a label map: matchers in key order, values escaped. */
+export function matchers(labels: Readonly<Record<string, string>>, regex: readonly string[] = []): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}${regex.includes(k) ? '=~' : '='}${JSON.stringify(labels[k])}`);
+  return `{${parts.join(', ')}}`;
+}

@@ -1,0 +1,49 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { resolveConfig } from '../../src/config/loader';
+import { prometheusConfig } from '../../src/components/prometheus/config';
+import { topologyOf } from '../../src/common/topology';
+import { stringify } from 'yaml';
+import { tool } from '../tools';
+
+const RULES = resolve(__dirname, '../../rules');
+
+test('promtool (the deployed Prometheus version) reports its version', () => {
+  const out = execFileSync(tool('promtool'), ['--version'], { encoding: 'utf8' });
+  const versions = require('../../src/versions.json');
+  expect(out).toContain(`version ${versions.images.prometheus.tag.replace(/^v/, '')}`);
+});
+
+test('promtool check rules accepts every committed rule file', () => {
+  const files = execFileSync('ls', [RULES], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.rules.yaml'));
+  expect(files.length).toBeGreaterThan(5);
+  const r = spawnSync(tool('promtool'), ['check', 'rules', ...files], { cwd: RULES, encoding: 'utf8' });
+  expect(r.stderr + r.stdout).not.toContain('FAILED');
+  expect(r.status).toBe(0);
+});
+
+test('promtool test rules passes every committed unit test', () => {
+  const files = execFileSync('ls', [RULES], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.rules.test.yaml'));
+  const r = spawnSync(tool('promtool'), ['test', 'rules', ...files], { cwd: RULES, encoding: 'utf8' });
+  expect(r.stdout + r.stderr).not.toContain('FAILED');
+  expect(r.status).toBe(0);
+});
+
+test('promtool test rules fails a wrong expectation (the check can fail)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flobs-promtool-'));
+  writeFileSync(join(dir, 'r.yaml'), 'groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: x > 1\n        for: 1m\n');
+  writeFileSync(join(dir, 't.yaml'), 'rule_files: [r.yaml]\ntests:\n  - interval: 1m\n    input_series: [{series: x, values: "0x5"}]\n    alert_rule_test: [{eval_time: 3m, alertname: A, exp_alerts: [{exp_labels: {}}]}]\n');
+  const r = spawnSync(tool('promtool'), ['test', 'rules', 't.yaml'], { cwd: dir, encoding: 'utf8' });
+  expect(r.status).not.toBe(0);
+});
+
+test.each(['minikube', 'production'] as const)('promtool check config accepts the generated prometheus.yml (%s)', (profile) => {
+  const config = resolveConfig({ profile });
+  const dir = mkdtempSync(join(tmpdir(), 'flobs-promtool-'));
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(prometheusConfig(config, topologyOf(config)), { lineWidth: 0 }));
+  const r = spawnSync(tool('promtool'), ['check', 'config', '--syntax-only', 'prometheus.yml'], { cwd: dir, encoding: 'utf8' });
+  expect(r.stdout + r.stderr).toContain('SUCCESS');
+  expect(r.status).toBe(0);
+});
