@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/main.ts', 'src/generate.ts'],
+  entryPoints: ['src/main.ts', 'src/generate.ts', 'src/bench.ts'],
   outdir: 'lib',
   bundle: true,
   platform: 'node',
