@@ -289,7 +289,7 @@ export function daemonWorkload(scope: Construct, me: ComponentIdentity, spec: Da
     JsonPatch.add('/spec/template/spec/tolerations', spec.tolerations ?? [{ operator: 'Exists' }]),
   );
   if (spec.hostPID ?? false) {
-    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
+    obj.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPid', true) /* L1 prop name: rendered as hostPID */);
   }
   if (spec.nodeSelector !== undefined) {
     obj.addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', spec.nodeSelector));

@@ -8,7 +8,7 @@ import { builtImageRef, imageBuildSpecs } from '../../src/pulumi/images';
 import { SKIP_AWAIT, objectId, type K8sObject } from '../../src/pulumi/objects';
 import { buildStack } from '../../src/stack';
 import { defaultImage, imageString } from '../../src/versions';
-import { MOCK_PASSWORD, identityOf, kubernetesResources, mocks, registered, valueOf, type Registered } from './mocks';
+import { MOCK_PASSWORD, identityOf, mocks, registered, valueOf, type Registered } from './mocks';
 
 let FlObservability: typeof FlObservabilityClass;
 
@@ -80,7 +80,7 @@ describe.each(['minikube', 'production'] as const)('profile %s, images built', (
     const objects = synthesized(d.stack.config);
     for (const o of objects) {
       const r = find(d, objectId(o));
-      const inputs = structuredClone(r.inputs);
+      const inputs = JSON.parse(JSON.stringify(r.inputs));
       if (inputs.metadata.annotations?.[SKIP_AWAIT] !== undefined) {
         delete inputs.metadata.annotations[SKIP_AWAIT];
         if (Object.keys(inputs.metadata.annotations).length === 0 && o.metadata.annotations === undefined) {
@@ -149,10 +149,10 @@ describe.each(['minikube', 'production'] as const)('profile %s, images built', (
     expect(await valueOf(d.stack.grafanaAdminPassword!)).toBe(MOCK_PASSWORD);
     const secret = d.stack.resources.get(secretId) as k8s.core.v1.Secret;
     expect(await pulumi.isSecret(secret.stringData)).toBe(true);
-    const registeredSecret = find(d, secretId);
-    expect(registeredSecret.inputs.stringData).toEqual({
-      [config.grafana.adminSecret.userKey]: 'admin',
-      [config.grafana.adminSecret.passwordKey]: MOCK_PASSWORD,
+    // The Secret's stringData reaches the engine as a secret (the SDK's secret envelope).
+    expect(find(d, secretId).inputs.stringData).toEqual({
+      [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+      value: { [config.grafana.adminSecret.userKey]: 'admin', [config.grafana.adminSecret.passwordKey]: MOCK_PASSWORD },
     });
     expect(d.registered.filter((r) => JSON.stringify(r.inputs).includes(MOCK_PASSWORD)).map(identityOf)).toEqual([secretId]);
     expect(JSON.stringify(synthesized(d.stack.config))).not.toContain(MOCK_PASSWORD);
@@ -200,8 +200,8 @@ describe('buildImages: false', () => {
     expect(withPassword.map(identityOf)).toEqual([`v1 Secret ${config.namespaces.monitoring}/grafana-admin`]);
   });
 
-  test('the same objects as with builds', () => {
-    expect(kubernetesResources().map(identityOf).sort()).toEqual(k8sOf(d).map(identityOf).sort());
-    expect(k8sOf(d)).toHaveLength(synthesized(config).length + 1);
+  test('parity holds without builds too', () => {
+    const expected = [...synthesized(config).map(objectId), `v1 Secret ${config.namespaces.monitoring}/grafana-admin`];
+    expect(k8sOf(d).map(identityOf).sort()).toEqual(expected.sort());
   });
 });

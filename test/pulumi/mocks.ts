@@ -42,8 +42,3 @@ export function identityOf(r: Registered): string {
   const ns = r.inputs.metadata?.namespace;
   return `${apiVersion} ${kind} ${ns === undefined ? '' : `${ns}/`}${r.inputs.metadata?.name}`;
 }
-
-/** Registered Kubernetes objects (not providers). */
-export function kubernetesResources(): Registered[] {
-  return registered.filter((r) => r.type.startsWith('kubernetes:'));
-}

@@ -1,0 +1,6 @@
+import { victoriaMetricsArgs } from '../../../src/components/victoria-metrics/victoria-metrics';
+import { resolveConfig } from '../../../src/config/loader';
+
+test('retention from config and dedup at the scrape interval for HA Prometheus', () => {
+  expect(victoriaMetricsArgs(resolveConfig({ profile: 'production' }))).toEqual(expect.arrayContaining(['-retentionPeriod=180d', '-dedup.minScrapeInterval=30s', '-storageDataPath=/storage']));
+});

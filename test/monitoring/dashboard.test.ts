@@ -1,0 +1,550 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { ALERTMANAGER_METRICS } from '../../src/components/alertmanager/metrics';
+import { dcgmExporterDashboards } from '../../src/components/dcgm-exporter/dashboards';
+import { DCGM_METRICS } from '../../src/components/dcgm-exporter/metrics';
+import { flDashboards } from '../../src/components/fl/dashboards';
+import { FL_METRICS } from '../../src/components/fl/metrics';
+import { FLUENTD_METRICS } from '../../src/components/fluentd/metrics';
+import { DatasourceUid } from '../../src/components/grafana/config';
+import { kubeStateMetricsDashboards } from '../../src/components/kube-state-metrics/dashboards';
+import { KUBE_STATE_METRICS } from '../../src/components/kube-state-metrics/metrics';
+import { lokiDashboards } from '../../src/components/loki/dashboards';
+import { LOKI_METRICS } from '../../src/components/loki/metrics';
+import { NODE_EXPORTER_METRICS } from '../../src/components/node-exporter/metrics';
+import { prometheusDashboards } from '../../src/components/prometheus/dashboards';
+import { CADVISOR_METRICS, PROMETHEUS_METRICS } from '../../src/components/prometheus/metrics';
+import { PROMTAIL_METRICS } from '../../src/components/promtail/metrics';
+import { VICTORIA_METRICS_METRICS } from '../../src/components/victoria-metrics/metrics';
+import { resolveConfig } from '../../src/config/loader';
+import type { StackConfig } from '../../src/config/schema';
+import { MetricCatalog } from '../../src/monitoring/catalog';
+import {
+  dashboard,
+  dashboardDef,
+  DashboardFolder,
+  dashboardJson,
+  dashboardProblems,
+  dashboardsProblems,
+  defaultMetricsDatasource,
+  logMetricsPanel,
+  logsPanel,
+  lokiQuery,
+  promQuery,
+  promqlUsageProblems,
+  recordedSel,
+  referencedVariables,
+  statPanel,
+  streamSel,
+  timeseriesPanel,
+  Unit,
+  type Query,
+} from '../../src/monitoring/dashboard';
+import type { DashboardDef, MixinContext } from '../../src/monitoring/mixin';
+import { parseLogQL, parsePromQL } from '../../src/monitoring/promql';
+
+const CATALOG = new MetricCatalog([
+  ...ALERTMANAGER_METRICS,
+  ...DCGM_METRICS,
+  ...FL_METRICS,
+  ...FLUENTD_METRICS,
+  ...KUBE_STATE_METRICS,
+  ...LOKI_METRICS,
+  ...NODE_EXPORTER_METRICS,
+  ...CADVISOR_METRICS,
+  ...PROMETHEUS_METRICS,
+  ...PROMTAIL_METRICS,
+  ...VICTORIA_METRICS_METRICS,
+]);
+const RECORDED = new Set(['namespace:fl_round_duration_seconds:p95']);
+
+function contextOf(config: StackConfig = resolveConfig()): MixinContext {
+  return { config, catalog: CATALOG, recorded: RECORDED };
+}
+
+/** Every dashboard of the stack (each builder regardless of whether its component is enabled). */
+function allDashboards(ctx: MixinContext): DashboardDef[] {
+  return [
+    ...flDashboards(ctx),
+    ...dcgmExporterDashboards(ctx),
+    ...kubeStateMetricsDashboards(ctx),
+    ...lokiDashboards(ctx),
+    ...prometheusDashboards(ctx),
+  ];
+}
+
+interface Target {
+  refId?: string;
+  expr?: string;
+  legendFormat?: string;
+  datasource?: { type?: string; uid?: string };
+}
+interface PanelJson {
+  id?: number;
+  type: string;
+  title?: string;
+  gridPos?: { x: number; y: number; w: number; h: number };
+  targets?: Target[];
+  panels?: PanelJson[];
+  options?: Record<string, unknown>;
+  fieldConfig?: { defaults?: { unit?: string; custom?: Record<string, unknown> } };
+}
+interface VariableJson {
+  name: string;
+  type: string;
+  query?: unknown;
+  current?: { value?: unknown };
+  multi?: boolean;
+  includeAll?: boolean;
+  datasource?: { type?: string; uid?: string };
+}
+
+function panelsOf(def: DashboardDef): PanelJson[] {
+  const flat = (ps: PanelJson[]): PanelJson[] => ps.flatMap((p) => [p, ...flat(p.panels ?? [])]);
+  return flat((def.json.panels ?? []) as PanelJson[]);
+}
+function targetsOf(def: DashboardDef): { panel: PanelJson; target: Target }[] {
+  return panelsOf(def).flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel, target })));
+}
+function variablesOf(def: DashboardDef): VariableJson[] {
+  return ((def.json.templating as { list?: VariableJson[] }).list ?? []) as VariableJson[];
+}
+
+// ------------------------------------------------------------------------------------------------
+// JSON Schemas (../shared beside the clone, as in CI)
+
+const SCHEMA_DIR = path.resolve(__dirname, '../../../shared/schemas/grafana');
+const SCHEMA_FILES = ['dashboard', 'prometheus', 'stat', 'timeseries'] as const;
+
+function loadValidators(): Record<string, ValidateFunction> {
+  const missing = SCHEMA_FILES.map((f) => path.join(SCHEMA_DIR, `${f}.jsonschema.json`)).filter((f) => !existsSync(f));
+  if (missing.length > 0) {
+    throw new Error(
+      `Grafana JSON Schemas not found: ${missing.join(', ')}. The tests expect the shared schemas in ../shared/schemas/grafana beside the repository (as CI checks them out).`,
+    );
+  }
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  for (const f of SCHEMA_FILES) {
+    ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMA_DIR, `${f}.jsonschema.json`), 'utf8')) as object, f);
+  }
+  const get = (ref: string): ValidateFunction => {
+    const v = ajv.getSchema(ref);
+    if (v === undefined) {
+      throw new Error(`no schema ${ref}`);
+    }
+    return v;
+  };
+  return {
+    dashboard: get('dashboard'),
+    prometheusQuery: get('prometheus'),
+    statOptions: get('stat#/definitions/Options'),
+    timeseriesOptions: get('timeseries#/definitions/Options'),
+    timeseriesFieldConfig: get('timeseries#/definitions/FieldConfig'),
+  };
+}
+
+function schemaErrors(validate: ValidateFunction, data: unknown): string[] {
+  return validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+}
+
+/** Schema problems of one dashboard: the dashboard itself, Prometheus targets, stat and timeseries options. */
+function schemaProblems(v: Record<string, ValidateFunction>, def: DashboardDef): string[] {
+  const problems = schemaErrors(v.dashboard!, def.json).map((e) => `dashboard ${def.uid}: ${e}`);
+  for (const panel of panelsOf(def)) {
+    const where = `dashboard ${def.uid}, panel ${panel.id} "${panel.title}"`;
+    for (const t of panel.targets ?? []) {
+      if (t.datasource?.type === 'prometheus') {
+        problems.push(...schemaErrors(v.prometheusQuery!, t).map((e) => `${where}, target ${t.refId}: ${e}`));
+      }
+    }
+    if (panel.type === 'stat') {
+      problems.push(...schemaErrors(v.statOptions!, panel.options).map((e) => `${where}, options: ${e}`));
+    }
+    if (panel.type === 'timeseries') {
+      problems.push(...schemaErrors(v.timeseriesOptions!, panel.options).map((e) => `${where}, options: ${e}`));
+      problems.push(...schemaErrors(v.timeseriesFieldConfig!, panel.fieldConfig?.defaults?.custom).map((e) => `${where}, fieldConfig.defaults.custom: ${e}`));
+    }
+  }
+  return problems;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+const CONFIGS: Record<string, StackConfig> = {
+  'default (minikube)': resolveConfig(),
+  production: resolveConfig({ profile: 'production' }),
+  'optional components disabled': resolveConfig({
+    overrides: {
+      victoriaMetrics: { enabled: false },
+      alertmanager: { enabled: false },
+      fluentd: { enabled: false },
+      promtail: { enabled: false },
+      loki: { enabled: false },
+    },
+  }),
+};
+
+describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, config) => {
+  const ctx = contextOf(config);
+  const defs = allDashboards(ctx);
+
+  test('there are the six dashboards, in their folders', () => {
+    expect(defs.map((d) => [d.uid, d.folder])).toEqual([
+      ['fl-training-overview', DashboardFolder.FL],
+      ['fl-clients', DashboardFolder.FL],
+      ['fl-gpus', DashboardFolder.INFRASTRUCTURE],
+      ['fl-cluster-resources', DashboardFolder.INFRASTRUCTURE],
+      ['fl-logs', DashboardFolder.LOGS],
+      ['fl-stack-health', DashboardFolder.STACK],
+    ]);
+  });
+
+  test('no dashboard problem (parse, catalog, variables, rate ranges, refIds, datasources, ids, units, legends, uids)', () => {
+    expect(dashboardsProblems(defs, ctx)).toEqual([]);
+  });
+
+  test('every PromQL and LogQL expression parses', () => {
+    for (const def of defs) {
+      for (const { target } of targetsOf(def)) {
+        const parsed = target.datasource?.type === 'loki' ? parseLogQL(target.expr!) : parsePromQL(target.expr!);
+        expect({ uid: def.uid, expr: target.expr, errors: parsed.errors }).toEqual({ uid: def.uid, expr: target.expr, errors: [] });
+      }
+    }
+  });
+
+  test('every metric of a PromQL query is in the catalog or recorded', () => {
+    for (const def of defs) {
+      for (const { target } of targetsOf(def).filter((t) => t.target.datasource?.type === 'prometheus')) {
+        const unknown = parsePromQL(target.expr!).metrics.filter((m) => CATALOG.lookup(m) === undefined && !RECORDED.has(m));
+        expect({ expr: target.expr, unknown }).toEqual({ expr: target.expr, unknown: [] });
+      }
+    }
+  });
+
+  test('every $variable of a query is defined by the dashboard or built in', () => {
+    for (const def of defs) {
+      const defined = new Set(['__rate_interval', '__interval', '__range', ...variablesOf(def).map((v) => v.name)]);
+      for (const { target } of targetsOf(def)) {
+        const texts = [target.expr!, target.datasource?.uid ?? ''];
+        const undefinedVars = texts.flatMap(referencedVariables).filter((v) => !defined.has(v));
+        expect({ uid: def.uid, expr: target.expr, undefinedVars }).toEqual({ uid: def.uid, expr: target.expr, undefinedVars: [] });
+      }
+    }
+  });
+
+  test('every rate()/increase() range is [$__rate_interval]', () => {
+    let seen = 0;
+    for (const def of defs) {
+      for (const { target } of targetsOf(def).filter((t) => t.target.datasource?.type === 'prometheus')) {
+        const ranges = [...target.expr!.matchAll(/\b(?:rate|increase)\((?:[^()[\]]|\([^()]*\))*\[([^\]]*)\]/g)].map((m) => m[1]);
+        for (const range of ranges) {
+          expect({ expr: target.expr, range }).toEqual({ expr: target.expr, range: '$__rate_interval' });
+        }
+        seen += ranges.length;
+        expect(promqlUsageProblems(target.expr!, ctx)).toEqual([]);
+      }
+    }
+    expect(seen).toBeGreaterThan(10);
+  });
+
+  test('dashboard uids are unique; panel ids are unique within a dashboard', () => {
+    expect(new Set(defs.map((d) => d.uid)).size).toBe(defs.length);
+    for (const def of defs) {
+      const ids = panelsOf(def).map((p) => p.id);
+      expect(ids.every((id) => typeof id === 'number')).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  test('every target has a refId (unique in its panel) and a datasource variable ref', () => {
+    for (const def of defs) {
+      for (const panel of panelsOf(def)) {
+        const refIds = (panel.targets ?? []).map((t) => t.refId);
+        expect(refIds.every((r) => typeof r === 'string' && r.length > 0)).toBe(true);
+        expect(new Set(refIds).size).toBe(refIds.length);
+        for (const t of panel.targets ?? []) {
+          expect(t.datasource).toEqual(
+            t.datasource?.type === 'loki' ? { type: 'loki', uid: '${loki}' } : { type: 'prometheus', uid: '${datasource}' },
+          );
+        }
+      }
+    }
+  });
+
+  test('every panel but rows, text and logs has a unit; every Prometheus target a legend', () => {
+    for (const def of defs) {
+      for (const panel of panelsOf(def).filter((p) => !['row', 'text', 'logs'].includes(p.type))) {
+        expect({ panel: panel.title, unit: panel.fieldConfig?.defaults?.unit ?? '' }).toEqual({ panel: panel.title, unit: expect.stringMatching(/.+/) });
+      }
+      for (const { target } of targetsOf(def).filter((t) => t.target.datasource?.type === 'prometheus')) {
+        expect(target.legendFormat).toEqual(expect.stringMatching(/.+/));
+      }
+    }
+  });
+
+  test('panels lie on the 24-column grid without overlapping', () => {
+    for (const def of defs) {
+      const cells = new Set<string>();
+      for (const p of panelsOf(def)) {
+        const g = p.gridPos!;
+        expect(g.x + g.w).toBeLessThanOrEqual(24);
+        for (let x = g.x; x < g.x + g.w; x++) {
+          for (let y = g.y; y < g.y + g.h; y++) {
+            const cell = `${x},${y}`;
+            expect({ uid: def.uid, panel: p.title, overlaps: cells.has(cell) }).toEqual({ uid: def.uid, panel: p.title, overlaps: false });
+            cells.add(cell);
+          }
+        }
+      }
+    }
+  });
+
+  test('standard settings and variables', () => {
+    for (const def of defs) {
+      expect(def.json).toMatchObject({
+        uid: def.uid,
+        title: def.title,
+        editable: false,
+        refresh: '30s',
+        time: { from: 'now-6h', to: 'now' },
+        graphTooltip: 2,
+      });
+      expect(def.json.tags).toContain('fl-observability');
+      const vars = variablesOf(def);
+      const ds = vars.find((v) => v.name === 'datasource')!;
+      expect(ds).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: defaultMetricsDatasource(config) } });
+      const ns = vars.find((v) => v.name === 'namespace')!;
+      expect(ns).toMatchObject({ type: 'query', query: 'label_values(up, namespace)', datasource: { type: 'prometheus', uid: '${datasource}' } });
+      const usesLoki = targetsOf(def).some((t) => t.target.datasource?.type === 'loki');
+      expect(vars.some((v) => v.name === 'loki' && v.type === 'datasource' && v.query === 'loki')).toBe(usesLoki);
+    }
+  });
+
+  test('the JSON is plain and deterministic', () => {
+    const again = allDashboards(contextOf(config));
+    expect(again.map((d) => d.json)).toEqual(defs.map((d) => d.json));
+    for (const def of defs) {
+      expect(JSON.parse(JSON.stringify(def.json))).toEqual(def.json);
+      expect(JSON.stringify(def.json)).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
+    }
+  });
+
+  test('every dashboard validates against the Grafana JSON Schemas (dashboard, prometheus query, stat, timeseries)', () => {
+    const validators = loadValidators();
+    for (const def of defs) {
+      expect(schemaProblems(validators, def)).toEqual([]);
+    }
+  });
+});
+
+describe('the stack health dashboard follows the config', () => {
+  test('rows of disabled components are left out', () => {
+    const titles = (config: StackConfig) => panelsOf(prometheusDashboards(contextOf(config))[0]!).filter((p) => p.type === 'row').map((p) => p.title);
+    expect(titles(CONFIGS['default (minikube)']!)).toEqual(['Scrape targets', 'Prometheus', 'Alertmanager', 'Loki', 'VictoriaMetrics', 'Log agents']);
+    expect(titles(CONFIGS['optional components disabled']!)).toEqual(['Scrape targets', 'Prometheus']);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// The presets
+
+describe('presets', () => {
+  const ctx = contextOf();
+
+  function oneDashboard(queries: Query[], panel: 'timeseries' | 'stat' = 'timeseries') {
+    const p = panel === 'stat' ? statPanel('Stat', Unit.NONE, queries) : timeseriesPanel('Series', Unit.SECONDS, queries);
+    return dashboardJson(dashboard('test-dashboard', 'Test', { tags: ['test'], namespace: { default: 'ns' }, rows: [{ title: 'Row', panels: [p] }] }));
+  }
+
+  test('promQuery: code mode, legend, datasource variable; refIds A, B, … in panel order', () => {
+    const json = oneDashboard([promQuery('up', 'first'), promQuery('up', 'second', { instant: true })]);
+    const panel = (json.panels as PanelJson[])[1]!;
+    expect(panel.targets).toEqual([
+      { expr: 'up', legendFormat: 'first', editorMode: 'code', range: true, instant: false, refId: 'A', datasource: { type: 'prometheus', uid: '${datasource}' } },
+      { expr: 'up', legendFormat: 'second', editorMode: 'code', range: false, instant: true, refId: 'B', datasource: { type: 'prometheus', uid: '${datasource}' } },
+    ]);
+    expect(panel.fieldConfig?.defaults?.unit).toBe('s');
+  });
+
+  test('lokiQuery targets the loki datasource variable; a log dashboard defines it and a search box', () => {
+    const json = dashboardJson(
+      dashboard('logs-test', 'Logs test', {
+        tags: [],
+        namespace: { default: 'ns' },
+        logs: true,
+        rows: [{ title: 'Logs', panels: [logsPanel('Lines', [lokiQuery('{app="x"}')]), logMetricsPanel('Rate', Unit.SHORT, [lokiQuery('sum(count_over_time({app="x"}[$__interval]))', 'n')])] }],
+      }),
+    );
+    const panels = json.panels as PanelJson[];
+    expect(panels[1]!.targets![0]).toMatchObject({ expr: '{app="x"}', refId: 'A', datasource: { type: 'loki', uid: '${loki}' } });
+    expect(panels[2]!.targets![0]).toMatchObject({ legendFormat: 'n', datasource: { type: 'loki', uid: '${loki}' } });
+    const names = ((json.templating as { list: VariableJson[] }).list).map((v) => `${v.type}:${v.name}`);
+    expect(names).toEqual(['datasource:datasource', 'datasource:loki', 'query:namespace', 'textbox:search']);
+    expect(dashboardProblems(json, ctx)).toEqual([]);
+  });
+
+  test('dashboard: job and extra variables are multi-select with All as .*, namespace may be too', () => {
+    const json = dashboardJson(
+      dashboard('vars-test', 'Vars', {
+        tags: [],
+        namespace: { multi: true },
+        job: 'label_values(up, job)',
+        variables: [{ name: 'node', label: 'Node', query: 'label_values(node_load1, node)' }],
+        rows: [],
+      }),
+    );
+    const vars = (json.templating as { list: (VariableJson & { allValue?: string })[] }).list;
+    expect(vars.map((v) => [v.name, v.multi, v.includeAll, v.allValue])).toEqual([
+      ['datasource', false, false, undefined],
+      ['namespace', true, true, '.*'],
+      ['job', true, true, '.*'],
+      ['node', true, true, '.*'],
+    ]);
+  });
+
+  test('the metrics datasource default is VictoriaMetrics only without Prometheus', () => {
+    expect(defaultMetricsDatasource(resolveConfig())).toBe(DatasourceUid.PROMETHEUS);
+    expect(defaultMetricsDatasource(resolveConfig({ overrides: { prometheus: { enabled: false } } }))).toBe(DatasourceUid.VICTORIA_METRICS);
+  });
+
+  test('recordedSel and streamSel write matchers like sel()', () => {
+    expect(recordedSel('a:b:c')).toBe('a:b:c');
+    expect(recordedSel('a:b:c', { namespace: '$namespace', pod: '~x.*' })).toBe('a:b:c{namespace="$namespace", pod=~"x.*"}');
+    expect(streamSel({ namespace: '$namespace', app: '~fl-.*' })).toBe('{app=~"fl-.*", namespace="$namespace"}');
+  });
+
+  test('referencedVariables finds $x, ${x} and ${x:fmt}', () => {
+    expect(referencedVariables('a{b="$ns", c=~"${pod:regex}"}[$__rate_interval] ${datasource}')).toEqual(['ns', 'pod', '__rate_interval', 'datasource']);
+  });
+
+  test('a panel takes 1 to 26 queries', () => {
+    expect(() => timeseriesPanel('none', Unit.SHORT, [])).toThrow(/1 to 26/);
+  });
+
+  test('dashboardDef carries uid, title and folder', () => {
+    const def = dashboardDef(dashboard('x-uid', 'X title', { tags: [], namespace: { default: 'ns' }, rows: [] }), DashboardFolder.STACK);
+    expect([def.uid, def.title, def.folder]).toEqual(['x-uid', 'X title', 'Observability Stack']);
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+// Each check can fail
+
+describe('the checks report what is wrong', () => {
+  const ctx = contextOf();
+
+  /** A valid dashboard with one timeseries panel of these PromQL expressions, as JSON. */
+  function withExprs(...exprs: string[]): Record<string, unknown> {
+    const panel = timeseriesPanel('Panel', Unit.SHORT, exprs.map((e, i) => promQuery(e, `q${i}`)));
+    return dashboardJson(dashboard('neg', 'Negative', { tags: [], namespace: { default: 'ns' }, rows: [{ title: 'Row', panels: [panel] }] }));
+  }
+  const firstPanel = (json: Record<string, unknown>) => (json.panels as PanelJson[])[1]!;
+
+  test('the baseline is clean', () => {
+    expect(dashboardProblems(withExprs('sum(rate(fl_rounds_completed_total{job="fl-server"}[$__rate_interval]))'), ctx)).toEqual([]);
+  });
+
+  test('a PromQL syntax error', () => {
+    const problems = dashboardProblems(withExprs('sum(rate(fl_rounds_completed_total[$__rate_interval])'), ctx);
+    expect(problems).toEqual([expect.stringMatching(/^dashboard neg, panel 2 "Panel", target A: PromQL .*syntax error/)]);
+  });
+
+  test('a LogQL syntax error', () => {
+    const json = dashboardJson(
+      dashboard('neg-logs', 'Negative', { tags: [], namespace: { default: 'ns' }, logs: true, rows: [{ title: 'Row', panels: [logsPanel('Logs', [lokiQuery('{app="x"} | json |')])] }] }),
+    );
+    expect(dashboardProblems(json, ctx)).toEqual([expect.stringMatching(/target A: LogQL .*syntax error/)]);
+  });
+
+  test('an unknown metric is named', () => {
+    expect(dashboardProblems(withExprs('max(fl_no_such_metric{job="fl-server"})'), ctx)).toEqual([
+      expect.stringContaining('metric fl_no_such_metric is neither in the metric catalog nor a recorded series'),
+    ]);
+  });
+
+  test('a recorded series counts only when recorded', () => {
+    const json = withExprs('max(namespace:fl_round_duration_seconds:p95)');
+    expect(dashboardProblems(json, ctx)).toEqual([]);
+    expect(dashboardProblems(json, { ...ctx, recorded: new Set() })).toEqual([
+      expect.stringContaining('metric namespace:fl_round_duration_seconds:p95 is neither'),
+    ]);
+  });
+
+  test('an undefined variable is named', () => {
+    expect(dashboardProblems(withExprs('max(up{pod="$nopod", namespace="${namespace}"})'), ctx)).toEqual([
+      expect.stringContaining('uses $nopod, which is not a variable of the dashboard'),
+    ]);
+  });
+
+  test('a rate or increase range other than [$__rate_interval]', () => {
+    const problems = dashboardProblems(withExprs('sum(rate(fl_rounds_completed_total[5m]))', 'sum(increase(fl_rounds_failed_total[$__interval]))'), ctx);
+    expect(problems).toEqual([
+      expect.stringContaining('target A: rate() range must be [$__rate_interval], got [5m]'),
+      expect.stringContaining('target B: increase() range must be [$__rate_interval]'),
+    ]);
+  });
+
+  test('rate of a gauge, and a histogram without _bucket/_sum/_count', () => {
+    expect(promqlUsageProblems('rate(fl_accuracy[$__rate_interval])', ctx)).toEqual(['rate() of fl_accuracy, which is a gauge, not a counter']);
+    expect(promqlUsageProblems('max(fl_round_duration_seconds)', ctx)).toEqual(['histogram fl_round_duration_seconds is used without _bucket, _sum or _count']);
+  });
+
+  test('a missing refId, a duplicate refId, a missing datasource, a datasource that is no variable', () => {
+    const json = withExprs('up', 'up', 'up', 'up');
+    const targets = firstPanel(json).targets!;
+    delete targets[0]!.refId;
+    targets[2]!.refId = 'B';
+    delete targets[1]!.datasource;
+    targets[3]!.datasource = { type: 'prometheus', uid: 'prometheus' };
+    expect(dashboardProblems(json, ctx)).toEqual([
+      expect.stringContaining('target #0: has no refId'),
+      expect.stringContaining('target B: has no datasource {type, uid}'),
+      expect.stringContaining('target B: refId B is not unique'),
+      expect.stringContaining('target D: datasource uid prometheus is not a datasource variable'),
+    ]);
+  });
+
+  test('a datasource variable of the wrong type', () => {
+    const json = withExprs('up');
+    firstPanel(json).targets![0]!.datasource = { type: 'loki', uid: '${datasource}' };
+    expect(dashboardProblems(json, ctx)).toContainEqual(expect.stringContaining('datasource ${datasource} is not a loki datasource variable'));
+  });
+
+  test('a duplicate panel id', () => {
+    const json = withExprs('up');
+    (json.panels as PanelJson[])[1]!.id = 1;
+    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('id 1 is not unique')]);
+  });
+
+  test('a panel without unit', () => {
+    const json = withExprs('up');
+    delete firstPanel(json).fieldConfig!.defaults!.unit;
+    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('panel 2 "Panel": has no unit')]);
+  });
+
+  test('a Prometheus target without legend', () => {
+    const json = withExprs('up');
+    delete firstPanel(json).targets![0]!.legendFormat;
+    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('target A: has no legendFormat')]);
+  });
+
+  test('a variable query on an unknown metric', () => {
+    const json = withExprs('up');
+    ((json.templating as { list: VariableJson[] }).list[1]!).query = 'label_values(no_such_metric, namespace)';
+    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('variable namespace: metric no_such_metric is neither')]);
+  });
+
+  test('duplicate dashboard uids', () => {
+    const def = dashboardDef(dashboard('same', 'A', { tags: [], namespace: { default: 'ns' }, rows: [] }), DashboardFolder.STACK);
+    expect(dashboardsProblems([def, { ...def, title: 'B' }], ctx)).toEqual(['dashboard uid same is not unique']);
+  });
+
+  test('the dashboard schema rejects unknown keys and wrong types', () => {
+    const v = loadValidators();
+    const def = dashboardDef(dashboard('schema-neg', 'S', { tags: [], namespace: { default: 'ns' }, rows: [] }), DashboardFolder.STACK);
+    expect(schemaProblems(v, def)).toEqual([]);
+    expect(schemaProblems(v, { ...def, json: { ...def.json, notAKey: true } })).toContainEqual(expect.stringContaining('must NOT have additional properties'));
+    expect(schemaProblems(v, { ...def, json: { ...def.json, refresh: 30 } })).toContainEqual(expect.stringContaining('/refresh must be string'));
+  });
+});
