@@ -5,8 +5,9 @@ import { collectMonitoring } from './monitoring/collect';
 
 /** The generated, committed files: path relative to the repository root → content. */
 export function generatedFiles(): Record<string, string> {
-  // Generated from the defaults: thresholds and selectors are the same in every profile.
-  const output = collectMonitoring(resolveConfig());
+  // Generated for the production profile, where every component (the GPU exporter too) is enabled;
+  // thresholds and selectors are the same in every profile unless a config file changes them.
+  const output = collectMonitoring(resolveConfig({ profile: 'production' }));
   const files: Record<string, string> = {};
   for (const [name, text] of Object.entries(output.ruleFiles)) {
     files[`rules/${name}`] = text;

@@ -9,6 +9,7 @@ import { Grafana } from './components/grafana/grafana';
 import { KubeStateMetrics } from './components/kube-state-metrics/kube-state-metrics';
 import { Loki } from './components/loki/loki';
 import { Namespaces } from './components/namespaces/namespaces';
+import { NetworkPolicies } from './components/network-policies/network-policies';
 import { NodeExporter } from './components/node-exporter/node-exporter';
 import { Prometheus } from './components/prometheus/prometheus';
 import { Promtail } from './components/promtail/promtail';
@@ -21,6 +22,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', '
 /** The apply order of the charts. */
 const CHART_ORDER = {
   namespaces: 0,
+  'network-policies': 1,
   fl: 10,
   prometheus: 20,
   alertmanager: 21,
@@ -62,6 +64,7 @@ export function buildStack(app: App, config: StackConfig): StackBuild {
   };
 
   new Namespaces(chart('namespaces'), 'namespaces', { config });
+  new NetworkPolicies(chart('network-policies'), 'network-policies', { config });
   if (config.fl.enabled) {
     const fl = chart('fl');
     new FlServer(fl, 'server', { config });

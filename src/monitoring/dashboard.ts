@@ -1,14 +1,12 @@
-// The SDK publishes its modules only as package `exports` subpaths, which this repo's TypeScript
-// setting (moduleResolution "node") does not read: types come from the files under dist/, values
-// from the exported subpaths (what Node, Jest and esbuild resolve). See the module doc below.
-import type * as CommonT from '@grafana/grafana-foundation-sdk/dist/common';
-import type * as DashT from '@grafana/grafana-foundation-sdk/dist/dashboard';
-import type * as LogsT from '@grafana/grafana-foundation-sdk/dist/logs';
-import type * as LokiT from '@grafana/grafana-foundation-sdk/dist/loki';
-import type * as PrometheusT from '@grafana/grafana-foundation-sdk/dist/prometheus';
-import type * as StatT from '@grafana/grafana-foundation-sdk/dist/stat';
-import type * as TimeseriesT from '@grafana/grafana-foundation-sdk/dist/timeseries';
-import type * as UnitsT from '@grafana/grafana-foundation-sdk/dist/units';
+// The SDK's subpaths are package `exports`; tsconfig maps them to dist/ for the type checker.
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dash from '@grafana/grafana-foundation-sdk/dashboard';
+import * as logs from '@grafana/grafana-foundation-sdk/logs';
+import * as loki from '@grafana/grafana-foundation-sdk/loki';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import * as units from '@grafana/grafana-foundation-sdk/units';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { DatasourceUid } from '../components/grafana/config';
 import type { StackConfig } from '../config/schema';
@@ -16,14 +14,6 @@ import { MetricType } from './catalog';
 import type { DashboardDef, MixinContext } from './mixin';
 import { matchers, parseLogQL, parsePromQL, substituteGrafanaMacros } from './promql';
 
-const common = require('@grafana/grafana-foundation-sdk/common') as typeof CommonT;
-const dash = require('@grafana/grafana-foundation-sdk/dashboard') as typeof DashT;
-const logs = require('@grafana/grafana-foundation-sdk/logs') as typeof LogsT;
-const loki = require('@grafana/grafana-foundation-sdk/loki') as typeof LokiT;
-const prometheus = require('@grafana/grafana-foundation-sdk/prometheus') as typeof PrometheusT;
-const stat = require('@grafana/grafana-foundation-sdk/stat') as typeof StatT;
-const timeseries = require('@grafana/grafana-foundation-sdk/timeseries') as typeof TimeseriesT;
-const units = require('@grafana/grafana-foundation-sdk/units') as typeof UnitsT;
 
 /*
  * Our presets over the Grafana Foundation SDK (classic dashboard schema). Component dashboards use
@@ -340,6 +330,10 @@ function queryVariable(name: string, label: string, query: string, multi: boolea
     .sort(dash.VariableSort.AlphabeticalAsc)
     .multi(multi)
     .includeAll(multi);
+  if (multi) {
+    // All as a match-anything regex: also matches series without the label (e.g. kubelet targets).
+    v.allValue('.*');
+  }
   if (current !== undefined) {
     v.current({ selected: true, text: current, value: current });
   } else if (multi) {

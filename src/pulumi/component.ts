@@ -263,7 +263,9 @@ function withBuiltImages(o: K8sObject, refs: Partial<Record<BuiltImageKey, strin
   if (pod === undefined || !containersOf(pod).some((c) => byRef.has(c.image))) {
     return o;
   }
-  const copy = structuredClone(o);
+  // A JSON copy (the object holds plain data only): structuredClone's arrays would be another
+  // realm's under jest, which the SDK's serializer does not recognise as arrays.
+  const copy = JSON.parse(JSON.stringify(o)) as K8sObject;
   for (const c of containersOf(podSpecOf(copy))) {
     const output = byRef.get(c.image);
     if (output !== undefined) {

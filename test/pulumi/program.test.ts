@@ -15,6 +15,8 @@ async function registration(type: string): Promise<(typeof registered)[number]> 
   throw new Error(`${type} was never registered`);
 }
 
+const savedEnv = { STACK_CONFIG: process.env.STACK_CONFIG, STACK_PROFILE: process.env.STACK_PROFILE };
+
 beforeAll(() => {
   pulumi.runtime.setMocks(mocks, 'fl-observability', 'minikube', false);
   pulumi.runtime.setAllConfig({
@@ -24,6 +26,16 @@ beforeAll(() => {
   delete process.env.STACK_CONFIG;
   process.env.STACK_PROFILE = 'minikube';
   program = require('../../src/pulumi/index') as typeof import('../../src/pulumi/index');
+});
+
+afterAll(() => {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) {
+      delete process.env[key];
+    } else {
+      process.env[key] = value;
+    }
+  }
 });
 
 test('the provider uses the kubeContext of the Pulumi config', async () => {

@@ -1,6 +1,7 @@
 import { ComponentName } from '../../common/names';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
+import { dcgmExporterDashboards } from './dashboards';
 import { sel, series } from '../../monitoring/selectors';
 import { DCGM_METRICS } from './metrics';
 
@@ -72,4 +73,5 @@ export const DCGM_EXPORTER_MIXIN: Mixin = {
   enabled: (config) => config.dcgmExporter.enabled,
   metrics: DCGM_METRICS,
   alertingRules: alerting,
+  dashboards: dcgmExporterDashboards,
 };

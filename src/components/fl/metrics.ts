@@ -30,3 +30,6 @@ export const FL_METRICS: readonly MetricDef[] = [
   metric(C, 'fl_client_samples_total', COUNTER, 'Training samples processed by this client.'),
   metric(C, 'fl_client_fit_duration_seconds', HISTOGRAM, 'Duration of one local fit.', { unit: 'seconds', buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] }),
 ];
+
+/** The recorded p95 round duration, per namespace (recorded by the FL mixin, used by alerts and dashboards). */
+export const ROUND_DURATION_P95 = 'namespace:fl_round_duration_seconds:p95';

@@ -3,11 +3,10 @@ import { parseDuration } from '../../config/values';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
 import { sel, series } from '../../monitoring/selectors';
-import { FL_METRICS } from './metrics';
+import { flDashboards } from './dashboards';
+import { FL_METRICS, ROUND_DURATION_P95 } from './metrics';
 
 const SERVER = ComponentName.FL_SERVER;
-/** The recorded p95 round duration, per namespace. */
-export const ROUND_DURATION_P95 = 'namespace:fl_round_duration_seconds:p95';
 
 function minutes(duration: string): number {
   return Math.round(parseDuration(duration)! / 60_000);
@@ -139,4 +138,5 @@ export const FL_MIXIN: Mixin = {
   metrics: FL_METRICS,
   recordingRules: recording,
   alertingRules: alerting,
+  dashboards: flDashboards,
 };

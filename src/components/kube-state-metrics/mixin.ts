@@ -1,6 +1,7 @@
 import { ComponentName } from '../../common/names';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
+import { kubeStateMetricsDashboards } from './dashboards';
 import { sel, series } from '../../monitoring/selectors';
 import { KUBE_STATE_METRICS } from './metrics';
 
@@ -68,4 +69,5 @@ export const KUBE_STATE_METRICS_MIXIN: Mixin = {
   enabled: (config) => config.kubeStateMetrics.enabled,
   metrics: KUBE_STATE_METRICS,
   alertingRules: alerting,
+  dashboards: kubeStateMetricsDashboards,
 };

@@ -2,6 +2,7 @@ import { ComponentName } from '../../common/names';
 import { counterIncreasing, targetDown } from '../../monitoring/alert-presets';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
+import { lokiDashboards } from './dashboards';
 import { LOKI_METRICS } from './metrics';
 
 const L = ComponentName.LOKI;
@@ -41,4 +42,5 @@ export const LOKI_MIXIN: Mixin = {
   enabled: (config) => config.loki.enabled,
   metrics: LOKI_METRICS,
   alertingRules: alerting,
+  dashboards: lokiDashboards,
 };

@@ -2,6 +2,7 @@ import { ComponentName } from '../../common/names';
 import { counterIncreasing } from '../../monitoring/alert-presets';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
+import { prometheusDashboards } from './dashboards';
 import { CADVISOR_METRICS, PROMETHEUS_METRICS } from './metrics';
 
 const P = ComponentName.PROMETHEUS;
@@ -69,4 +70,5 @@ export const PROMETHEUS_MIXIN: Mixin = {
   enabled: (config) => config.prometheus.enabled,
   metrics: [...PROMETHEUS_METRICS, ...CADVISOR_METRICS],
   alertingRules: alerting,
+  dashboards: prometheusDashboards,
 };

@@ -1,0 +1,124 @@
+import { kubeStateMetricsDashboards } from '../../../src/components/kube-state-metrics/dashboards';
+import { dashboardsProblems, DashboardFolder } from '../../../src/monitoring/dashboard';
+import { ALERTMANAGER_METRICS } from '../../../src/components/alertmanager/metrics';
+import { DCGM_METRICS } from '../../../src/components/dcgm-exporter/metrics';
+import { FL_METRICS } from '../../../src/components/fl/metrics';
+import { FLUENTD_METRICS } from '../../../src/components/fluentd/metrics';
+import { KUBE_STATE_METRICS } from '../../../src/components/kube-state-metrics/metrics';
+import { LOKI_METRICS } from '../../../src/components/loki/metrics';
+import { NODE_EXPORTER_METRICS } from '../../../src/components/node-exporter/metrics';
+import { CADVISOR_METRICS, PROMETHEUS_METRICS } from '../../../src/components/prometheus/metrics';
+import { PROMTAIL_METRICS } from '../../../src/components/promtail/metrics';
+import { VICTORIA_METRICS_METRICS } from '../../../src/components/victoria-metrics/metrics';
+import { resolveConfig } from '../../../src/config/loader';
+import type { StackConfig } from '../../../src/config/schema';
+import { MetricCatalog } from '../../../src/monitoring/catalog';
+import type { DashboardDef, MixinContext } from '../../../src/monitoring/mixin';
+
+const CATALOG = new MetricCatalog([
+  ...ALERTMANAGER_METRICS,
+  ...DCGM_METRICS,
+  ...FL_METRICS,
+  ...FLUENTD_METRICS,
+  ...KUBE_STATE_METRICS,
+  ...LOKI_METRICS,
+  ...NODE_EXPORTER_METRICS,
+  ...CADVISOR_METRICS,
+  ...PROMETHEUS_METRICS,
+  ...PROMTAIL_METRICS,
+  ...VICTORIA_METRICS_METRICS,
+]);
+
+function contextOf(config: StackConfig = resolveConfig(), recorded: readonly string[] = ['namespace:fl_round_duration_seconds:p95']): MixinContext {
+  return { config, catalog: CATALOG, recorded: new Set(recorded) };
+}
+
+interface PanelJson {
+  id: number;
+  type: string;
+  title: string;
+  targets?: { expr: string; legendFormat?: string; datasource: { type: string; uid: string } }[];
+  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] } } };
+}
+interface VariableJson {
+  name: string;
+  type: string;
+  query?: unknown;
+  current?: { value?: unknown };
+  multi?: boolean;
+}
+const panelsOf = (def: DashboardDef): PanelJson[] => def.json.panels as PanelJson[];
+const panel = (def: DashboardDef, title: string): PanelJson => {
+  const found = panelsOf(def).find((p) => p.title === title);
+  if (found === undefined) {
+    throw new Error(`dashboard ${def.uid} has no panel "${title}"`);
+  }
+  return found;
+};
+const exprsOf = (def: DashboardDef): string[] => panelsOf(def).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+const variable = (def: DashboardDef, name: string): VariableJson | undefined =>
+  ((def.json.templating as { list: VariableJson[] }).list).find((v) => v.name === name);
+
+describe('cluster and training-job resources dashboard', () => {
+  const ctx = contextOf();
+  const [resources] = kubeStateMetricsDashboards(ctx) as [DashboardDef];
+
+  test('one dashboard, fl-cluster-resources, in the Infrastructure folder', () => {
+    expect(kubeStateMetricsDashboards(ctx).map((d) => [d.uid, d.title, d.folder])).toEqual([
+      ['fl-cluster-resources', 'Cluster and training-job resources', DashboardFolder.INFRASTRUCTURE],
+    ]);
+  });
+
+  test('no problem', () => {
+    expect(dashboardsProblems([resources], ctx)).toEqual([]);
+  });
+
+  test('node CPU, memory and network from node-exporter, per node', () => {
+    expect(panel(resources, 'Node CPU utilization').targets![0]).toMatchObject({
+      expr: '1 - avg by (node) (rate(node_cpu_seconds_total{job="node-exporter", mode="idle", node=~"$node"}[$__rate_interval]))',
+      legendFormat: '{{node}}',
+    });
+    expect(panel(resources, 'Node memory utilization').targets![0]!.expr).toContain('node_memory_MemAvailable_bytes{job="node-exporter", node=~"$node"}');
+    expect(panel(resources, 'Node network').targets!.map((t) => t.expr)).toEqual([
+      'sum by (node) (rate(node_network_receive_bytes_total{job="node-exporter", node=~"$node"}[$__rate_interval]))',
+      'sum by (node) (rate(node_network_transmit_bytes_total{job="node-exporter", node=~"$node"}[$__rate_interval]))',
+    ]);
+    expect(panel(resources, 'Node network').fieldConfig!.defaults!.unit).toBe('Bps');
+  });
+
+  test('pod CPU, memory and network from cAdvisor, per pod of the namespace', () => {
+    expect(panel(resources, 'CPU by pod').targets![0]!.expr).toBe(
+      'sum by (pod) (rate(container_cpu_usage_seconds_total{container=~".+", job="cadvisor", namespace="$namespace"}[$__rate_interval]))',
+    );
+    expect(panel(resources, 'Memory working set by pod').targets![0]!.expr).toBe(
+      'sum by (pod) (container_memory_working_set_bytes{container=~".+", job="cadvisor", namespace="$namespace"})',
+    );
+    expect(panel(resources, 'Memory working set by pod').fieldConfig!.defaults!.unit).toBe('bytes');
+    expect(panel(resources, 'Network received by pod').targets![0]!.expr).toContain('container_network_receive_bytes_total{job="cadvisor", namespace="$namespace"}');
+    expect(panel(resources, 'Network sent by pod').targets![0]!.expr).toContain('container_network_transmit_bytes_total{job="cadvisor", namespace="$namespace"}');
+  });
+
+  test('restarts and readiness from kube-state-metrics', () => {
+    expect(panel(resources, 'Restarts by pod').targets![0]!.expr).toBe(
+      'sum by (pod) (increase(kube_pod_container_status_restarts_total{job="kube-state-metrics", namespace="$namespace"}[$__rate_interval]))',
+    );
+    const notReady = panelsOf(resources).filter((p) => p.title === 'Pods not ready');
+    expect(notReady.map((p) => p.type).sort()).toEqual(['stat', 'timeseries']);
+    for (const p of notReady) {
+      expect(p.targets![0]!.expr).toContain('kube_pod_status_ready{condition=~"false|unknown", job="kube-state-metrics", namespace="$namespace"}');
+    }
+  });
+
+  test('node variable from node-exporter; node thresholds from the config', () => {
+    expect(variable(resources, 'node')).toMatchObject({ multi: true, query: 'label_values(node_load1{job="node-exporter"}, node)' });
+    const config = resolveConfig({ overrides: { thresholds: { nodeCpuUtilization: 0.8 } } });
+    const [d] = kubeStateMetricsDashboards(contextOf(config)) as [DashboardDef];
+    expect(panel(d, 'Node CPU utilization').fieldConfig!.defaults!.thresholds!.steps[1]).toEqual({ value: 0.8, color: 'red' });
+  });
+
+  test('every query selects one of the three exporters by job', () => {
+    for (const expr of exprsOf(resources)) {
+      expect(expr).toMatch(/job="(node-exporter|cadvisor|kube-state-metrics)"/);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+import { prometheusDashboards, stackJobs } from '../../../src/components/prometheus/dashboards';
+import { dashboardsProblems, DashboardFolder } from '../../../src/monitoring/dashboard';
+import { ALERTMANAGER_METRICS } from '../../../src/components/alertmanager/metrics';
+import { DCGM_METRICS } from '../../../src/components/dcgm-exporter/metrics';
+import { FL_METRICS } from '../../../src/components/fl/metrics';
+import { FLUENTD_METRICS } from '../../../src/components/fluentd/metrics';
+import { KUBE_STATE_METRICS } from '../../../src/components/kube-state-metrics/metrics';
+import { LOKI_METRICS } from '../../../src/components/loki/metrics';
+import { NODE_EXPORTER_METRICS } from '../../../src/components/node-exporter/metrics';
+import { CADVISOR_METRICS, PROMETHEUS_METRICS } from '../../../src/components/prometheus/metrics';
+import { PROMTAIL_METRICS } from '../../../src/components/promtail/metrics';
+import { VICTORIA_METRICS_METRICS } from '../../../src/components/victoria-metrics/metrics';
+import { resolveConfig } from '../../../src/config/loader';
+import type { StackConfig } from '../../../src/config/schema';
+import { MetricCatalog } from '../../../src/monitoring/catalog';
+import type { DashboardDef, MixinContext } from '../../../src/monitoring/mixin';
+
+const CATALOG = new MetricCatalog([
+  ...ALERTMANAGER_METRICS,
+  ...DCGM_METRICS,
+  ...FL_METRICS,
+  ...FLUENTD_METRICS,
+  ...KUBE_STATE_METRICS,
+  ...LOKI_METRICS,
+  ...NODE_EXPORTER_METRICS,
+  ...CADVISOR_METRICS,
+  ...PROMETHEUS_METRICS,
+  ...PROMTAIL_METRICS,
+  ...VICTORIA_METRICS_METRICS,
+]);
+
+function contextOf(config: StackConfig = resolveConfig(), recorded: readonly string[] = ['namespace:fl_round_duration_seconds:p95']): MixinContext {
+  return { config, catalog: CATALOG, recorded: new Set(recorded) };
+}
+
+interface PanelJson {
+  id: number;
+  type: string;
+  title: string;
+  targets?: { expr: string; legendFormat?: string; datasource: { type: string; uid: string } }[];
+  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] } } };
+}
+interface VariableJson {
+  name: string;
+  type: string;
+  query?: unknown;
+  current?: { value?: unknown };
+  multi?: boolean;
+}
+const panelsOf = (def: DashboardDef): PanelJson[] => def.json.panels as PanelJson[];
+const panel = (def: DashboardDef, title: string): PanelJson => {
+  const found = panelsOf(def).find((p) => p.title === title);
+  if (found === undefined) {
+    throw new Error(`dashboard ${def.uid} has no panel "${title}"`);
+  }
+  return found;
+};
+const exprsOf = (def: DashboardDef): string[] => panelsOf(def).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+const variable = (def: DashboardDef, name: string): VariableJson | undefined =>
+  ((def.json.templating as { list: VariableJson[] }).list).find((v) => v.name === name);
+
+describe('stack health dashboard', () => {
+  const ctx = contextOf();
+  const [health] = prometheusDashboards(ctx) as [DashboardDef];
+
+  test('one dashboard, fl-stack-health, in the Observability Stack folder', () => {
+    expect(prometheusDashboards(ctx).map((d) => [d.uid, d.folder])).toEqual([['fl-stack-health', DashboardFolder.STACK]]);
+  });
+
+  test('no problem', () => {
+    expect(dashboardsProblems([health], ctx)).toEqual([]);
+  });
+
+  test('targets up by job and scrape duration, filtered by the job and namespace variables', () => {
+    expect(panel(health, 'Targets up by job').targets![0]).toMatchObject({
+      expr: 'sum by (job) (up{job=~"$job", namespace=~"$namespace"})',
+      legendFormat: '{{job}}',
+    });
+    expect(panel(health, 'Scrape duration').targets![0]!.expr).toBe('max by (job) (scrape_duration_seconds{job=~"$job", namespace=~"$namespace"})');
+    expect(panel(health, 'Scrape duration').fieldConfig!.defaults!.unit).toBe('s');
+  });
+
+  test('job variable lists the jobs of the enabled components; namespace is a multi-select', () => {
+    const jobs = stackJobs(ctx.config);
+    expect(jobs).toContain('fl-server');
+    expect(jobs).toContain('cadvisor');
+    expect(jobs).not.toContain('dcgm-exporter'); // disabled on minikube
+    expect(variable(health, 'job')).toMatchObject({ multi: true, query: `label_values(up{job=~"${jobs.join('|')}", namespace=~"$namespace"}, job)` });
+    expect(variable(health, 'namespace')).toMatchObject({ multi: true, query: 'label_values(up, namespace)' });
+  });
+
+  test('rules, remote write, Alertmanager, Loki, VictoriaMetrics, Promtail and Fluentd panels', () => {
+    const exprs = exprsOf(health).join('\n');
+    for (const m of [
+      'prometheus_rule_evaluation_failures_total{job="prometheus"',
+      'prometheus_rule_group_last_duration_seconds{job="prometheus"',
+      'prometheus_remote_storage_samples_total{job="prometheus"',
+      'prometheus_remote_storage_samples_failed_total{job="prometheus"',
+      'alertmanager_notifications_total{job="alertmanager"',
+      'alertmanager_notifications_failed_total{job="alertmanager"',
+      'loki_distributor_lines_received_total{job="loki"',
+      'loki_distributor_bytes_received_total{job="loki"',
+      'loki_request_duration_seconds_count{job="loki", namespace=~"$namespace", status_code=~"5.."}',
+      'vm_rows_inserted_total{job="victoria-metrics"',
+      'vm_free_disk_space_bytes{job="victoria-metrics"',
+      'promtail_sent_entries_total{job="promtail"',
+      'promtail_dropped_entries_total{job="promtail"',
+      'fluentd_output_status_num_errors{job="fluentd"',
+      'fluentd_output_status_retry_count{job="fluentd"',
+      'fluentd_output_status_buffer_queue_length{job="fluentd"',
+    ]) {
+      expect(exprs).toContain(m);
+    }
+    expect(panel(health, 'Failed notifications').targets![0]!.legendFormat).toBe('{{integration}}');
+    expect(panel(health, 'Remote write: samples sent vs failed').targets!.map((t) => t.legendFormat)).toEqual([
+      '{{remote_name}} sent',
+      '{{remote_name}} failed',
+    ]);
+  });
+
+  test('Fluentd cumulative gauges are not rated (delta, restarts clamped)', () => {
+    expect(panel(health, 'Fluentd output errors').targets![0]!.expr).toBe(
+      'sum by (plugin_id) (clamp_min(delta(fluentd_output_status_num_errors{job="fluentd", namespace=~"$namespace"}[$__rate_interval]), 0))',
+    );
+  });
+
+  test('panels of disabled components are left out', () => {
+    const config = resolveConfig({ overrides: { alertmanager: { enabled: false }, victoriaMetrics: { enabled: false }, fluentd: { enabled: false } } });
+    const [d] = prometheusDashboards(contextOf(config)) as [DashboardDef];
+    const exprs = exprsOf(d).join('\n');
+    expect(exprs).not.toMatch(/alertmanager_|prometheus_notifications_errors_total|vm_|prometheus_remote_storage|fluentd_/);
+    expect(exprs).toMatch(/loki_distributor_lines_received_total/);
+    expect(exprs).toMatch(/promtail_sent_entries_total/);
+    expect(dashboardsProblems([d], contextOf(config))).toEqual([]);
+  });
+
+  test('with Prometheus disabled, VictoriaMetrics is the default datasource', () => {
+    const config = resolveConfig({ overrides: { prometheus: { enabled: false } } });
+    const [d] = prometheusDashboards(contextOf(config)) as [DashboardDef];
+    expect(variable(d, 'datasource')?.current?.value).toBe('victoriametrics');
+  });
+});
