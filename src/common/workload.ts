@@ -319,3 +319,14 @@ export function agentContainerSecurity(user: number, capabilities: readonly kplu
 export function hostVolume(scope: Construct, name: string, path: string, type: kplus.HostPathVolumeType = kplus.HostPathVolumeType.DIRECTORY): kplus.Volume {
   return kplus.Volume.fromHostPath(scope, `${name}-host`, name, { path, type });
 }
+
+/**
+ * The component's ClusterRole (named `<component>-<namespace>`: cluster-scoped names must not clash
+ * between installs) bound to its ServiceAccount. Callers add the rules, read-only.
+ */
+export function componentClusterRole(scope: Construct, me: ComponentIdentity, serviceAccount: kplus.IServiceAccount): kplus.ClusterRole {
+  const metadata = { ...objectMeta(me), name: `${me.name}-${me.namespace}` };
+  const role = new kplus.ClusterRole(scope, 'cluster-role', { metadata });
+  new kplus.ClusterRoleBinding(scope, 'cluster-binding', { metadata, role }).addSubjects(serviceAccount);
+  return role;
+}

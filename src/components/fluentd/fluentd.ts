@@ -5,6 +5,7 @@ import type { Topology } from '../../common/topology';
 import { scrapeAnnotations } from '../../common/scrape';
 import {
   agentContainerSecurity,
+  componentClusterRole,
   componentServiceAccount,
   configChecksum,
   containerResources,
@@ -43,9 +44,8 @@ export class Fluentd extends Construct {
     const me = this.identity;
     this.configText = `${renderFluentd(fluentdConfig(props.config, props.topology))}\n`;
     const serviceAccount = componentServiceAccount(this, me);
-    const role = new kplus.ClusterRole(this, 'cluster-role', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` } });
+    const role = componentClusterRole(this, me, serviceAccount);
     role.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS, kplus.ApiResource.NAMESPACES);
-    new kplus.ClusterRoleBinding(this, 'cluster-binding', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` }, role }).addSubjects(serviceAccount);
     const configMap = new kplus.ConfigMap(this, 'config', { metadata: objectMeta(me, `${me.name}-config`), data: { 'fluent.conf': this.configText } });
     const ds = daemonWorkload(this, me, {
       user: 0,

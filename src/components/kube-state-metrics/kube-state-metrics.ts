@@ -3,12 +3,12 @@ import type { StackConfig } from '../../config/schema';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
 import {
+  componentClusterRole,
   componentServiceAccount,
   containerResources,
   deploymentWorkload,
   httpProbe,
   imageOf,
-  objectMeta,
   resolveImage,
   restrictedContainerSecurity,
   type ComponentIdentity,
@@ -51,11 +51,10 @@ export class KubeStateMetrics extends Construct {
     };
     const me = this.identity;
     const serviceAccount = componentServiceAccount(this, me);
-    const clusterRole = new kplus.ClusterRole(this, 'cluster-role', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` } });
+    const clusterRole = componentClusterRole(this, me, serviceAccount);
     for (const r of KSM_RESOURCES) {
       clusterRole.allow(['list', 'watch'], kplus.ApiResource.custom({ apiGroup: r.group, resourceType: r.resource }));
     }
-    new kplus.ClusterRoleBinding(this, 'cluster-binding', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` }, role: clusterRole }).addSubjects(serviceAccount);
 
     const deployment = deploymentWorkload(this, me, {
       replicas: 1,

@@ -15,6 +15,7 @@ import {
   restrictedContainerSecurity,
   statefulWorkload,
   componentService,
+  componentClusterRole,
   componentServiceAccount,
   type ComponentIdentity,
 } from '../../common/workload';
@@ -60,11 +61,10 @@ export class Prometheus extends Construct {
 
     // Least privilege: discovery reads pods/services/endpoints only in the stack's namespaces, plus
     // cluster-scoped nodes and the kubelet metrics endpoints.
-    const clusterRole = new kplus.ClusterRole(this, 'cluster-role', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` } });
+    const clusterRole = componentClusterRole(this, me, serviceAccount);
     clusterRole.allowRead(kplus.ApiResource.NODES);
     clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }));
     clusterRole.allow(['get'], kplus.NonApiResource.of('/metrics'));
-    new kplus.ClusterRoleBinding(this, 'cluster-binding', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` }, role: clusterRole }).addSubjects(serviceAccount);
     for (const ns of [config.namespaces.monitoring, config.namespaces.agents, config.namespaces.training]) {
       const role = new kplus.Role(this, `role-${ns}`, { metadata: { ...objectMeta(me), namespace: ns } });
       role.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS, kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS);

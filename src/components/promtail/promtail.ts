@@ -6,6 +6,7 @@ import type { Topology } from '../../common/topology';
 import { scrapeAnnotations } from '../../common/scrape';
 import {
   agentContainerSecurity,
+  componentClusterRole,
   componentServiceAccount,
   configChecksum,
   containerResources,
@@ -47,9 +48,8 @@ export class Promtail extends Construct {
     const me = this.identity;
     this.configText = stringify(promtailConfig(props.config, props.topology), { lineWidth: 0 });
     const serviceAccount = componentServiceAccount(this, me);
-    const role = new kplus.ClusterRole(this, 'cluster-role', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` } });
+    const role = componentClusterRole(this, me, serviceAccount);
     role.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS);
-    new kplus.ClusterRoleBinding(this, 'cluster-binding', { metadata: { ...objectMeta(me), name: `${me.name}-${me.namespace}` }, role }).addSubjects(serviceAccount);
     const configMap = new kplus.ConfigMap(this, 'config', { metadata: objectMeta(me, `${me.name}-config`), data: { 'promtail.yaml': this.configText } });
     const ds = daemonWorkload(this, me, {
       user: 0,

@@ -1,64 +1,8 @@
 import { lokiDashboards } from '../../../src/components/loki/dashboards';
 import { dashboardsProblems, DashboardFolder } from '../../../src/monitoring/dashboard';
 import { parseLogQL } from '../../../src/monitoring/promql';
-import { ALERTMANAGER_METRICS } from '../../../src/components/alertmanager/metrics';
-import { DCGM_METRICS } from '../../../src/components/dcgm-exporter/metrics';
-import { FL_METRICS } from '../../../src/components/fl/metrics';
-import { FLUENTD_METRICS } from '../../../src/components/fluentd/metrics';
-import { KUBE_STATE_METRICS } from '../../../src/components/kube-state-metrics/metrics';
-import { LOKI_METRICS } from '../../../src/components/loki/metrics';
-import { NODE_EXPORTER_METRICS } from '../../../src/components/node-exporter/metrics';
-import { CADVISOR_METRICS, PROMETHEUS_METRICS } from '../../../src/components/prometheus/metrics';
-import { PROMTAIL_METRICS } from '../../../src/components/promtail/metrics';
-import { VICTORIA_METRICS_METRICS } from '../../../src/components/victoria-metrics/metrics';
-import { resolveConfig } from '../../../src/config/loader';
-import type { StackConfig } from '../../../src/config/schema';
-import { MetricCatalog } from '../../../src/monitoring/catalog';
-import type { DashboardDef, MixinContext } from '../../../src/monitoring/mixin';
-
-const CATALOG = new MetricCatalog([
-  ...ALERTMANAGER_METRICS,
-  ...DCGM_METRICS,
-  ...FL_METRICS,
-  ...FLUENTD_METRICS,
-  ...KUBE_STATE_METRICS,
-  ...LOKI_METRICS,
-  ...NODE_EXPORTER_METRICS,
-  ...CADVISOR_METRICS,
-  ...PROMETHEUS_METRICS,
-  ...PROMTAIL_METRICS,
-  ...VICTORIA_METRICS_METRICS,
-]);
-
-function contextOf(config: StackConfig = resolveConfig(), recorded: readonly string[] = ['namespace:fl_round_duration_seconds:p95']): MixinContext {
-  return { config, catalog: CATALOG, recorded: new Set(recorded) };
-}
-
-interface PanelJson {
-  id: number;
-  type: string;
-  title: string;
-  targets?: { expr: string; legendFormat?: string; datasource: { type: string; uid: string } }[];
-  fieldConfig?: { defaults?: { unit?: string; thresholds?: { steps: { value: number | null; color: string }[] } } };
-}
-interface VariableJson {
-  name: string;
-  type: string;
-  query?: unknown;
-  current?: { value?: unknown };
-  multi?: boolean;
-}
-const panelsOf = (def: DashboardDef): PanelJson[] => def.json.panels as PanelJson[];
-const panel = (def: DashboardDef, title: string): PanelJson => {
-  const found = panelsOf(def).find((p) => p.title === title);
-  if (found === undefined) {
-    throw new Error(`dashboard ${def.uid} has no panel "${title}"`);
-  }
-  return found;
-};
-const exprsOf = (def: DashboardDef): string[] => panelsOf(def).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-const variable = (def: DashboardDef, name: string): VariableJson | undefined =>
-  ((def.json.templating as { list: VariableJson[] }).list).find((v) => v.name === name);
+import { contextOf, panelsOf, panel, exprsOf, variable } from '../../dashboard-helpers';
+import type { DashboardDef } from '../../../src/monitoring/mixin';
 
 describe('FL logs dashboard', () => {
   const ctx = contextOf();
