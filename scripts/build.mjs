@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/main.ts', 'src/generate.ts', 'src/bench.ts'],
+  entryPoints: ['src/main.ts', 'src/generate.ts', 'src/bench.ts', 'src/review/diff-command.ts'],
   outdir: 'lib',
   bundle: true,
   platform: 'node',
