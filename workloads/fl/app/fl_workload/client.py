@@ -15,11 +15,11 @@ import sys
 import time
 from typing import Any
 
-from .config import ClientConfig, ConfigError, load_client_config
+from .config import ClientConfig, load_client_config
 from .jsonlog import JsonLogger
 from .metrics import CLIENT_METRICS
 from .proc import flower_executable, start_logged, terminate_tree
-from .supervisor import Supervisor
+from .supervisor import Supervisor, run_service
 
 SHUTDOWN_GRACE_SECONDS = 2.0  # let the SuperNode deliver its last reply before stopping it
 
@@ -122,15 +122,7 @@ class ClientSupervisor(Supervisor):
 
 
 def main() -> int:
-    logger = JsonLogger("fl-client", os.environ.get("FL_LOG_LEVEL", "info").strip().lower() or "info")
-    try:
-        cfg = load_client_config()
-    except ConfigError as err:
-        logger.error(f"invalid configuration: {err}", component="config", event="config_error")
-        print(f"fl-client: invalid configuration: {err}", file=sys.stderr)
-        return 2
-    logger.min_level = {"debug": 10, "info": 20, "warning": 30, "error": 40}[cfg.log_level]
-    return ClientSupervisor(cfg, logger).run()
+    return run_service("fl-client", load_client_config, ClientSupervisor)
 
 
 if __name__ == "__main__":

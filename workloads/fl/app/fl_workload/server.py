@@ -15,12 +15,12 @@ import sys
 import time
 from typing import Any
 
-from .config import ConfigError, ServerConfig, load_server_config
+from .config import ServerConfig, load_server_config
 from .jsonlog import JsonLogger
 from .metrics import SERVER_METRICS
 from .model import init_parameters, num_parameters
 from .proc import cmdline, descendants, flower_executable, start_logged
-from .supervisor import APP_DIR, Supervisor
+from .supervisor import APP_DIR, Supervisor, run_service
 
 SUPERLINK_STARTUP_TIMEOUT = 60.0
 SUBMIT_TIMEOUT = 120.0
@@ -203,15 +203,7 @@ class ServerSupervisor(Supervisor):
 
 
 def main() -> int:
-    logger = JsonLogger("fl-server", os.environ.get("FL_LOG_LEVEL", "info").strip().lower() or "info")
-    try:
-        cfg = load_server_config()
-    except ConfigError as err:
-        logger.error(f"invalid configuration: {err}", component="config", event="config_error")
-        print(f"fl-server: invalid configuration: {err}", file=sys.stderr)
-        return 2
-    logger.min_level = {"debug": 10, "info": 20, "warning": 30, "error": 40}[cfg.log_level]
-    return ServerSupervisor(cfg, logger).run()
+    return run_service("fl-server", load_server_config, ServerSupervisor)
 
 
 if __name__ == "__main__":

@@ -125,3 +125,24 @@ class Supervisor:  # pylint: disable=too-many-instance-attributes
 
     def handle_control(self, event: dict[str, Any]) -> None:  # pragma: no cover - overridden
         pass
+
+
+_LOG_LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40}
+
+
+def run_service(service: str, load_config: Any, supervisor_class: Any) -> int:
+    """Entry point shared by fl-server and fl-client: validated config, JSON logger, supervisor.
+
+    Exit codes: the supervisor's, or 2 for an invalid configuration (named in the message).
+    """
+    from .config import ConfigError  # pylint: disable=import-outside-toplevel
+
+    logger = JsonLogger(service, os.environ.get("FL_LOG_LEVEL", "info").strip().lower() or "info")
+    try:
+        cfg = load_config()
+    except ConfigError as err:
+        logger.error(f"invalid configuration: {err}", component="config", event="config_error")
+        print(f"{service}: invalid configuration: {err}", file=sys.stderr)
+        return 2
+    logger.min_level = _LOG_LEVELS[cfg.log_level]
+    return int(supervisor_class(cfg, logger).run())
