@@ -1,5 +1,5 @@
 import type { StackConfig } from '../../config/schema';
-import { ScrapeAnnotations } from '../../common/names';
+import { ComponentName, ScrapeAnnotations } from '../../common/names';
 import { endpointUrl, type Topology } from '../../common/topology';
 
 /** The subset of Prometheus's configuration file this stack writes, typed. */
@@ -98,7 +98,14 @@ function podsJob(namespaces: readonly string[], honorLabels: boolean): ScrapeCon
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node', action: 'replace' },
-      { source_labels: [metaLabel('apps.kubernetes.io/pod-index')], target_label: 'client_index', action: 'replace' },
+      // The FL client's partition (its StatefulSet pod index); other StatefulSets' pods get no client_index.
+      {
+        source_labels: [metaLabel('app.kubernetes.io/name'), metaLabel('apps.kubernetes.io/pod-index')],
+        regex: `${ComponentName.FL_CLIENT};(\\d+)`,
+        replacement: '$1',
+        target_label: 'client_index',
+        action: 'replace',
+      },
     ],
   };
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The live local stack test (`npm run test:live`): the generated Prometheus, Alertmanager,
+# VictoriaMetrics, Loki and Promtail configs running in the real binaries on 127.0.0.1, with the FL
+# workload (server + 2 clients). Installs what it needs like `npm test`, then runs jest.live.config.js.
+# Extra arguments go to jest (e.g. a test file or -t 'pattern'). FLOBS_LIVE_KEEP=1 keeps the
+# temporary directory (configs, data, CRI logs) for inspection.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+export TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME}/.cache}/fl-observability/tools}"
+bash scripts/tools.sh
+bash workloads/fl/setup.sh
+export FLOBS_TOOLS_BIN="${TOOLS_DIR}/bin"
+exec node node_modules/jest/bin/jest.js -c jest.live.config.js "$@"

@@ -1,0 +1,277 @@
+import { parse } from 'yaml';
+import { ComponentName } from '../../src/common/names';
+import { resolveConfig } from '../../src/config/loader';
+import {
+  discover,
+  endpointsTargets,
+  localAddress,
+  localAlertmanagerConfig,
+  localArgs,
+  localLokiConfig,
+  localPath,
+  localPrometheusConfig,
+  localPromtailConfig,
+  podTargets,
+  serviceAddresses,
+  type LocalCluster,
+  type LocalPod,
+  type LocalService,
+  type LocalTransform,
+  type LokiConfigInput,
+  type PrometheusConfigInput,
+  type PromtailConfigInput,
+} from '../../src/local/discovery';
+import { containerOf, isWorkload, localPods, localService, type ManifestObject } from '../../src/local/pods';
+import { synthStack } from '../helpers';
+
+const pod = (over: Partial<LocalPod> = {}): LocalPod => ({
+  namespace: 'fl-training',
+  name: 'fl-client-1',
+  uid: '0000-1111',
+  nodeName: 'node-a',
+  ip: '127.0.0.1',
+  labels: { 'app.kubernetes.io/name': 'fl-client', 'apps.kubernetes.io/pod-index': '1' },
+  annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '41001' },
+  containers: [{ name: 'fl-client', image: 'fl-client:1', ports: [{ name: 'metrics', port: 41001, containerPort: 8081 }] }],
+  ...over,
+});
+const amService: LocalService = {
+  namespace: 'fl-monitoring',
+  name: 'alertmanager',
+  labels: { 'app.kubernetes.io/name': 'alertmanager' },
+  selector: { 'app.kubernetes.io/name': 'alertmanager' },
+  ports: [{ name: 'http', port: 9093, targetPort: 9093 }],
+};
+const amPod = pod({
+  namespace: 'fl-monitoring',
+  name: 'alertmanager-0',
+  labels: { 'app.kubernetes.io/name': 'alertmanager' },
+  annotations: {},
+  containers: [{ name: 'alertmanager', ports: [{ name: 'http', port: 42000, containerPort: 9093 }, { name: 'cluster', port: 42001, containerPort: 9094 }] }],
+});
+
+test('a pod yields one target per container port, with the meta labels Kubernetes SD sets', () => {
+  const groups = podTargets(pod({ containers: [...pod().containers, { name: 'sidecar', ports: [] }] }));
+  expect(groups.map((g) => g.targets)).toEqual([['127.0.0.1:41001'], ['127.0.0.1']]);
+  expect(groups[0].labels).toMatchObject({
+    __meta_kubernetes_namespace: 'fl-training',
+    __meta_kubernetes_pod_name: 'fl-client-1',
+    __meta_kubernetes_pod_ip: '127.0.0.1',
+    __meta_kubernetes_pod_phase: 'Running',
+    __meta_kubernetes_pod_ready: 'true',
+    __meta_kubernetes_pod_node_name: 'node-a',
+    __meta_kubernetes_pod_uid: '0000-1111',
+    __meta_kubernetes_pod_label_app_kubernetes_io_name: 'fl-client',
+    __meta_kubernetes_pod_labelpresent_app_kubernetes_io_name: 'true',
+    __meta_kubernetes_pod_label_apps_kubernetes_io_pod_index: '1',
+    __meta_kubernetes_pod_annotation_prometheus_io_port: '41001',
+    __meta_kubernetes_pod_annotationpresent_prometheus_io_scrape: 'true',
+    __meta_kubernetes_pod_container_name: 'fl-client',
+    __meta_kubernetes_pod_container_port_name: 'metrics',
+    __meta_kubernetes_pod_container_port_number: '41001',
+    __meta_kubernetes_pod_container_port_protocol: 'TCP',
+    __meta_kubernetes_pod_container_init: 'false',
+  });
+  expect(groups[1].labels.__meta_kubernetes_pod_container_name).toBe('sidecar');
+  expect(groups[1].labels.__meta_kubernetes_pod_container_port_number).toBeUndefined();
+});
+
+test('endpoints: one target per backing pod and Service port, targetPort by number or name', () => {
+  const byNumber = endpointsTargets(amService, [amPod, pod()]);
+  expect(byNumber.map((g) => g.targets[0])).toEqual(['127.0.0.1:42000']);
+  expect(byNumber[0].labels).toMatchObject({
+    __meta_kubernetes_service_name: 'alertmanager',
+    __meta_kubernetes_endpoint_port_name: 'http',
+    __meta_kubernetes_endpoint_address_target_kind: 'Pod',
+    __meta_kubernetes_endpoint_address_target_name: 'alertmanager-0',
+    __meta_kubernetes_namespace: 'fl-monitoring',
+  });
+  expect(endpointsTargets({ ...amService, ports: [{ name: 'c', port: 1, targetPort: 'cluster' }] }, [amPod])[0].targets).toEqual(['127.0.0.1:42001']);
+  expect(() => endpointsTargets({ ...amService, ports: [{ name: 'x', port: 1, targetPort: 9999 }] }, [amPod])).toThrow(
+    'service fl-monitoring/alertmanager port x: targetPort 9999 is not a port of pod alertmanager-0 (its ports: http=9093, cluster=9094)',
+  );
+});
+
+const cluster: LocalCluster = { pods: [pod(), amPod], services: [amService] };
+
+test('discovery honours namespaces and the field selectors the stack uses, with ${VAR} expansion', () => {
+  expect(discover({ role: 'pod', namespaces: { names: ['fl-monitoring'] } }, cluster, 'job').map((g) => g.labels.__meta_kubernetes_pod_name)).toEqual(['alertmanager-0', 'alertmanager-0']);
+  const onNode = { role: 'pod' as const, selectors: [{ role: 'pod', field: 'spec.nodeName=${HOSTNAME}' }] };
+  expect(discover(onNode, cluster, 'job', { HOSTNAME: 'node-a' })).toHaveLength(3);
+  expect(discover(onNode, cluster, 'job', { HOSTNAME: 'node-b' })).toHaveLength(0);
+  expect(() => discover(onNode, cluster, 'promtail job x')).toThrow('promtail job x: ${HOSTNAME} is not set in the local environment');
+  expect(() => discover({ role: 'pod', selectors: [{ role: 'pod', field: 'status.podIP=1' }] }, cluster, 'job')).toThrow("job: unsupported field selector 'status.podIP=1'");
+  expect(() => discover({ role: 'service' }, cluster, 'prometheus job svc')).toThrow("prometheus job svc: kubernetes_sd_configs role 'service' is not supported locally");
+  expect(discover({ role: 'node' }, cluster, 'kubelet')).toEqual([]);
+  expect(discover({ role: 'node' }, { ...cluster, nodes: [{ name: 'n1', ip: '127.0.0.1', labels: {} }] }, 'kubelet')[0].targets).toEqual(['127.0.0.1:10250']);
+});
+
+test('Service addresses map to the local process behind them; other strings stay; unknown Services are errors', () => {
+  const addresses = serviceAddresses(cluster);
+  expect(localAddress('http://alertmanager.fl-monitoring.svc:9093/api/v2', addresses, 'x')).toBe('http://127.0.0.1:42000/api/v2');
+  expect(localAddress('alertmanager.fl-monitoring.svc.cluster.local:9093', addresses, 'x')).toBe('127.0.0.1:42000');
+  expect(localAddress('https://example.com:443/x', addresses, 'x')).toBe('https://example.com:443/x');
+  expect(localAddress('$1:$2', addresses, 'x')).toBe('$1:$2');
+  expect(() => localAddress('http://loki.fl-monitoring.svc:3100/push', addresses, 'promtail.yaml clients[0].url')).toThrow(
+    'promtail.yaml clients[0].url: http://loki.fl-monitoring.svc:3100/push names a Service that does not run locally (known: alertmanager.fl-monitoring.svc:9093)',
+  );
+});
+
+test('paths move under the longest matching mount, at path boundaries only', () => {
+  const mounts = [
+    { path: '/etc/prometheus', localPath: '/tmp/a' },
+    { path: '/etc/prometheus/rules', localPath: '/tmp/rules' },
+    { path: '/prometheus', localPath: '/tmp/data' },
+  ];
+  expect(localPath('/etc/prometheus/rules/*.yaml', mounts)).toBe('/tmp/rules/*.yaml');
+  expect(localPath('/etc/prometheus/prometheus.yml', mounts)).toBe('/tmp/a/prometheus.yml');
+  expect(localPath('/prometheus', mounts)).toBe('/tmp/data');
+  expect(localPath('/prometheus-other', mounts)).toBe('/prometheus-other');
+  expect(localPath('/metrics', mounts)).toBe('/metrics');
+});
+
+// ---------------------------------------------------------------------------------------------
+// The transform on the configs the stack really generates: only the allowed keys change.
+
+const config = resolveConfig({
+  overrides: {
+    fluentd: { enabled: false },
+    alertmanager: { receivers: [{ name: 'oncall', type: 'webhook', url: { name: 'am-secrets', key: 'url' } }], routes: { critical: 'oncall', warning: 'oncall', info: null } },
+  },
+});
+const objects = synthStack(config) as ManifestObject[];
+const configMap = (name: string, key: string): unknown => parse(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!.data![key]);
+let next = 40000;
+const localCluster: LocalCluster = {
+  pods: objects.filter(isWorkload).flatMap((w) => localPods(w, { nodeName: 'local-node', portFor: () => next++ })),
+  services: objects.filter((o) => o.kind === 'Service').map(localService),
+};
+const transformFor = (mounts: LocalTransform['mounts'], variables: Record<string, string> = {}): LocalTransform => ({ cluster: localCluster, mounts, variables });
+
+/** Leaf paths where two documents differ (array indices kept). */
+function differences(a: unknown, b: unknown, path = ''): string[] {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && Array.isArray(a) === Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.flatMap((k) => differences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], Array.isArray(a) ? `${path}[${k}]` : path === '' ? k : `${path}.${k}`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+}
+/** The differing paths, with discovery subtrees collapsed to their key. */
+function changedKeys(a: unknown, b: unknown): string[] {
+  return [...new Set(differences(a, b).map((p) => p.replace(/^(.*?\.(kubernetes_sd_configs|static_configs))[[.].*$/, '$1')))].sort();
+}
+
+test('prometheus.yml: only discovery, the remote_write URL and mounted paths change', () => {
+  const input = configMap('prometheus-config', 'prometheus.yml') as PrometheusConfigInput;
+  const mounts = [
+    { path: '/etc/prometheus/config', localPath: '/tmp/p/config' },
+    { path: '/etc/prometheus/rules', localPath: '/tmp/p/rules' },
+    { path: '/prometheus', localPath: '/tmp/p/data' },
+    { path: '/var/run/secrets/kubernetes.io/serviceaccount', localPath: '/tmp/p/sa' },
+  ];
+  const output = localPrometheusConfig(input, transformFor(mounts));
+  expect(changedKeys(input, output)).toEqual([
+    'alerting.alertmanagers[0].kubernetes_sd_configs',
+    'alerting.alertmanagers[0].static_configs',
+    'remote_write[0].url',
+    'rule_files[0]',
+    'scrape_configs[0].kubernetes_sd_configs',
+    'scrape_configs[0].static_configs',
+    'scrape_configs[1].kubernetes_sd_configs',
+    'scrape_configs[1].static_configs',
+    'scrape_configs[2].authorization.credentials_file',
+    'scrape_configs[2].kubernetes_sd_configs',
+    'scrape_configs[2].static_configs',
+    'scrape_configs[2].tls_config.ca_file',
+    'scrape_configs[3].authorization.credentials_file',
+    'scrape_configs[3].kubernetes_sd_configs',
+    'scrape_configs[3].static_configs',
+    'scrape_configs[3].tls_config.ca_file',
+  ]);
+  const out = output as unknown as { rule_files: string[]; remote_write: { url: string }[]; scrape_configs: { job_name: string; static_configs: { labels: Record<string, string> }[] }[] };
+  expect(out.rule_files).toEqual(['/tmp/p/rules/*.yaml']);
+  const vm = localCluster.pods.find((p) => p.name === 'victoria-metrics-0')!.containers[0].ports[0].port;
+  expect(out.remote_write[0].url).toBe(`http://127.0.0.1:${vm}/api/v1/write`);
+  // The pods job sees every local pod of the stack's namespaces; no kubelet runs locally.
+  const pods = new Set(out.scrape_configs[0].static_configs.map((g) => g.labels.__meta_kubernetes_pod_name));
+  expect(pods).toEqual(new Set(localCluster.pods.map((p) => p.name)));
+  expect(out.scrape_configs.filter((j) => ['kubelet', 'cadvisor'].includes(j.job_name)).map((j) => j.static_configs)).toEqual([[], []]);
+});
+
+test('promtail.yaml: discovery, the push URL, the listen address and the mounted paths (positions, __path__) change, nothing else', () => {
+  const input = configMap('promtail-config', 'promtail.yaml') as PromtailConfigInput;
+  const promtail = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'promtail')!;
+  expect(containerOf(promtail, 'promtail').args).toContain('-config.expand-env=true');
+  const mounts = [
+    { path: '/var/log/pods', localPath: '/tmp/node/var/log/pods' },
+    { path: '/run/promtail', localPath: '/tmp/node/promtail-state' },
+  ];
+  const output = localPromtailConfig(input, transformFor(mounts, { HOSTNAME: 'local-node' }), { host: '127.0.0.1', httpPort: 45000 });
+  expect(changedKeys(input, output)).toEqual([
+    'clients[0].url',
+    'positions.filename',
+    'scrape_configs[0].kubernetes_sd_configs',
+    'scrape_configs[0].relabel_configs[6].replacement',
+    'scrape_configs[0].static_configs',
+    'server.grpc_listen_address',
+    'server.http_listen_address',
+    'server.http_listen_port',
+  ]);
+  const relabel = (output as unknown as { scrape_configs: { relabel_configs: { target_label?: string; replacement?: string }[] }[] }).scrape_configs[0].relabel_configs[6];
+  expect(relabel).toMatchObject({ target_label: '__path__', replacement: '/tmp/node/var/log/pods/*$1/*.log' });
+  expect((output as unknown as { positions: { filename: string } }).positions.filename).toBe('/tmp/node/promtail-state/positions.yaml');
+});
+
+test('loki.yaml: data paths, the listen addresses and the advertised frontend address change; retention and schema do not', () => {
+  const input = configMap('loki-config', 'loki.yaml') as LokiConfigInput;
+  const output = localLokiConfig(input, transformFor([{ path: '/var/loki', localPath: '/tmp/loki' }]), { host: '127.0.0.1', httpPort: 46000, grpcPort: 46001 });
+  expect(changedKeys(input, output)).toEqual([
+    'common.path_prefix',
+    'common.storage.filesystem.chunks_directory',
+    'common.storage.filesystem.rules_directory',
+    'compactor.working_directory',
+    'frontend',
+    'server.grpc_listen_address',
+    'server.grpc_listen_port',
+    'server.http_listen_address',
+    'server.http_listen_port',
+    'storage_config.tsdb_shipper.active_index_directory',
+    'storage_config.tsdb_shipper.cache_location',
+  ]);
+  expect((output as { frontend?: unknown }).frontend).toEqual({ address: '127.0.0.1' });
+});
+
+test('alertmanager.yml: only the receiver secret files move; routing and inhibition stay', () => {
+  const input = configMap('alertmanager-config', 'alertmanager.yml') as object;
+  const output = localAlertmanagerConfig(input, transformFor([{ path: '/etc/alertmanager/secrets/am-secrets', localPath: '/tmp/am/secrets' }]));
+  expect(changedKeys(input, output)).toEqual(['receivers[1].webhook_configs[0].url_file']);
+  expect(JSON.stringify(output)).toContain('"url_file":"/tmp/am/secrets/url"');
+});
+
+test('command-line flags: listen flags get the local address, paths and Service URLs are mapped, the rest is kept', () => {
+  const prometheus = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'prometheus')!;
+  const args = containerOf(prometheus, 'prometheus').args!;
+  const t = transformFor([
+    { path: '/etc/prometheus/config', localPath: '/tmp/p/config' },
+    { path: '/prometheus', localPath: '/tmp/p/data' },
+  ]);
+  const promPort = localCluster.pods.find((p) => p.name === 'prometheus-0')!.containers[0].ports[0].port;
+  expect(localArgs(args, t, { 'web.listen-address': `127.0.0.1:${promPort}` }, 'prometheus args')).toEqual([
+    '--config.file=/tmp/p/config/prometheus.yml',
+    '--storage.tsdb.path=/tmp/p/data',
+    '--storage.tsdb.retention.time=3d',
+    '--storage.tsdb.retention.size=4GB',
+    `--web.listen-address=127.0.0.1:${promPort}`,
+    `--web.external-url=http://127.0.0.1:${promPort}`,
+  ]);
+  expect(() => localArgs(args, t, { 'web.listen-addr': '127.0.0.1:1' }, 'prometheus args')).toThrow('prometheus args: listen flag(s) web.listen-addr not among the generated args');
+});
+
+test('every pod of the stack that asks to be scraped is a target of the generated pods job after the transform', () => {
+  const input = configMap('prometheus-config', 'prometheus.yml') as PrometheusConfigInput;
+  const out = localPrometheusConfig(input, transformFor([])) as unknown as { scrape_configs: { static_configs: { labels: Record<string, string> }[] }[] };
+  const scraped = localCluster.pods.filter((p) => p.annotations['prometheus.io/scrape'] === 'true').map((p) => p.name);
+  const offered = new Set(out.scrape_configs[0].static_configs.filter((g) => g.labels.__meta_kubernetes_pod_annotation_prometheus_io_scrape === 'true').map((g) => g.labels.__meta_kubernetes_pod_name));
+  expect([...offered].sort()).toEqual([...new Set(scraped)].sort());
+  expect(offered.has(`${ComponentName.FL_CLIENT}-1`)).toBe(true);
+});
