@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/main.ts', 'src/generate.ts', 'src/bench.ts', 'src/review/diff-command.ts'],
+  entryPoints: ['src/main.ts', 'src/generate.ts', 'src/bench.ts', 'src/review/diff-command.ts', 'src/health/health-command.ts'],
   outdir: 'lib',
   bundle: true,
   platform: 'node',

@@ -1,0 +1,45 @@
+import { ComponentName, Ports } from '../../common/names';
+import { MetricType } from '../../monitoring/catalog';
+import { exposedSampleNames, httpFailure, listSome, type ComponentProbe, type HttpCheck } from '../../health/probe';
+import { critical, ok, warning } from '../../health/status';
+import { FL_METRICS } from './metrics';
+
+const METRICS_PATH = '/metrics';
+
+/** The server's part of the metric contract, as the sample names that show each metric. */
+function serverContract(): { name: string; samples: string[] }[] {
+  return FL_METRICS.filter((m) => m.exporter === ComponentName.FL_SERVER).map((m) => ({
+    name: m.name,
+    samples: m.type === MetricType.HISTOGRAM ? [`${m.name}_bucket`, `${m.name}_count`] : [m.name],
+  }));
+}
+
+/** Every fl-server metric of the catalog is exported: none is critical, some missing a warning. */
+function metricsCheck(): HttpCheck {
+  return {
+    name: 'fl metrics',
+    path: METRICS_PATH,
+    evaluate: (res) => {
+      if (res.status !== 200) {
+        return critical(`${METRICS_PATH}: ${httpFailure(res)}`);
+      }
+      const exposed = exposedSampleNames(res.body);
+      const contract = serverContract();
+      const missing = contract.filter((m) => !m.samples.some((s) => exposed.has(s))).map((m) => m.name);
+      if (missing.length === contract.length) {
+        return critical(`no fl_* metric of the contract in ${METRICS_PATH} (${contract.length} expected)`);
+      }
+      return missing.length === 0
+        ? ok(`all ${contract.length} fl-server metrics exported`)
+        : warning(`${contract.length - missing.length}/${contract.length} fl-server metrics exported; missing ${listSome(missing)}`);
+    },
+  };
+}
+
+/** The FL server: its metrics port exports the metric contract. */
+export const FL_SERVER_PROBE: ComponentProbe = {
+  component: ComponentName.FL_SERVER,
+  enabled: (config) => config.fl.enabled,
+  endpoint: (topology) => ({ ...topology.flServer, port: Ports.flMetrics }),
+  checks: () => [metricsCheck()],
+};
