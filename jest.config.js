@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Run separately: end-to-end tests (real control plane) with `npm run test:e2e` (jest.e2e.config.js),
+  // the live local stack with `npm run test:live` (jest.live.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/live/'],
   // esbuild transpiles; `npm run typecheck` (part of `npm test`) type-checks.
   transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-esbuild.js' },
   moduleFileExtensions: ['ts', 'js', 'json'],
