@@ -25,5 +25,8 @@ node node_modules/jest/bin/jest.js --ci --json --outputFile="${results}/jest.jso
 echo "== pytest (workloads/fl)"
 workloads/fl/.venv/bin/python -m pytest workloads/fl/tests -q -p no:cacheprovider --junitxml="${results}/pytest.xml" || status=1
 
-node scripts/test-summary.mjs "${results}" || status=1
+echo "== live local stack (jest.live.config.js)"
+node node_modules/jest/bin/jest.js -c jest.live.config.js --ci --json --outputFile="${results}/jest-live.json" || status=1
+
+node scripts/test-summary.mjs "${results}" jest.json pytest.xml jest-live.json || status=1
 exit "${status}"
