@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what the tests need (Node 22, npm packages, the pinned
-# validator binaries, the FL workload's Python environment), then type-checks and runs every suite.
+# validator binaries and the control plane's binaries, the FL workload's Python environment), then
+# type-checks and runs every suite: unit (jest), workload (pytest), live local stack, end to end.
 # Ends with one line `tests: N passed, N failed`; exits non-zero when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ source scripts/bootstrap.sh
 # names): a cold build takes ~30 min on 2 cores, a warm run a fraction of a second.
 export TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME}/.cache}/fl-observability/tools}"
 bash scripts/tools.sh
+bash scripts/tools-k8s.sh
 bash workloads/fl/setup.sh
 export FLOBS_TOOLS_BIN="${TOOLS_DIR}/bin"
 
@@ -28,5 +30,8 @@ workloads/fl/.venv/bin/python -m pytest workloads/fl/tests -q -p no:cacheprovide
 echo "== live local stack (jest.live.config.js)"
 node node_modules/jest/bin/jest.js -c jest.live.config.js --ci --json --outputFile="${results}/jest-live.json" || status=1
 
-node scripts/test-summary.mjs "${results}" jest.json pytest.xml jest-live.json || status=1
+echo "== end to end on a real control plane (jest.e2e.config.js)"
+node node_modules/jest/bin/jest.js -c jest.e2e.config.js --ci --json --outputFile="${results}/jest-e2e.json" || status=1
+
+node scripts/test-summary.mjs "${results}" jest.json pytest.xml jest-live.json jest-e2e.json || status=1
 exit "${status}"

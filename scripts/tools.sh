@@ -57,8 +57,10 @@ CATALOG=(
 )
 
 die() { echo "tools.sh: $*" >&2; exit 1; }
-now_ms() { date +%s%3N; }
-fmt_secs() { printf '%d.%01d' $(($1 / 1000)) $((($1 % 1000) / 100)); }
+# now_ms, fmt_secs, tools_lock, tools_go_env, module_info, make_wrapper_module (shared with
+# scripts/tools-k8s.sh).
+# shellcheck source=scripts/tools-common.sh
+source "${ROOT}/scripts/tools-common.sh"
 
 command -v node >/dev/null 2>&1 || die "node is required (to read src/versions.json)"
 
@@ -145,36 +147,11 @@ if [[ ${all_cached} -eq 0 ]]; then
   command -v go >/dev/null 2>&1 || die "go is required to build the tools (https://go.dev/dl/)"
   # Serialise concurrent runs in the same checkout; a waiting run then finds the
   # binaries cached.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"${TOOLS_DIR}/.tools.lock"
-    flock 9
-  fi
+  tools_lock
 fi
-
-# Go environment: ignore any caller workspace; static binaries. If the local Go is
-# older than a module's `go` line, GOTOOLCHAIN=auto (the default) fetches a newer one.
-export GOWORK=off CGO_ENABLED=0
-export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+tools_go_env
 
 # ---------------------------------------------------------------------------
-# Module metadata from `go mod download -json <module>@<version>`.
-declare -A M_DIR M_GOMOD M_HASH M_TIME
-module_info() { # $1 module $2 version
-  local id="$1@$2" json parsed
-  [[ -n "${M_DIR[$id]:-}" ]] && return 0
-  json="$(cd "${TMPDIR:-/tmp}" && go mod download -json "${id}")" ||
-    { echo "${json}" >&2; die "go mod download ${id} failed"; }
-  parsed="$(node -e '
-    const fs = require("fs");
-    const j = JSON.parse(fs.readFileSync(0, "utf8"));
-    if (j.Error) { console.error(j.Error); process.exit(1); }
-    let time = "";
-    try { time = JSON.parse(fs.readFileSync(j.Info, "utf8")).Time || ""; } catch (e) {}
-    console.log([j.Dir, j.GoMod, (j.Origin && j.Origin.Hash) || "unknown", time || "unknown"].join("\n"));
-  ' <<<"${json}")" || die "go mod download ${id}: error above"
-  { read -r "M_DIR[$id]"; read -r "M_GOMOD[$id]"; read -r "M_HASH[$id]"; read -r "M_TIME[$id]"; } <<<"${parsed}"
-}
-
 # -ldflags -X values so that `<tool> --version` reports the release.
 version_ldflags() { # $1 binary $2 module $3 module version $4 release tag (vX.Y.Z)
   local name=$1 module=$2 mver=$3 tag=$4 id="$2@$3"
@@ -222,50 +199,19 @@ build_tags() { # $1 module $2 version
 # Generate the wrapper module (see the header). Done once per module version per run.
 declare -A WRAPPED
 make_wrapper() { # $1 wrapper dir $2 module $3 version
-  local wdir=$1 module=$2 mver=$3 id="$2@$3" srcdir
+  local wdir=$1 module=$2 mver=$3 id="$2@$3"
   [[ -n "${WRAPPED[$wdir]:-}" ]] && return 0
-  rm -rf "${wdir}"; mkdir -p "${wdir}"
-  srcdir="${M_DIR[$id]}"
+  # Local-path replaces whose target is not in the module zip are dropped (no 4th argument).
+  make_wrapper_module "${wdir}" "${module}" "${mver}"
   if [[ "${module}" == github.com/prometheus/alertmanager ]]; then
-    # Needs a file the module zip lacks: work on a copy of the module source.
+    # Needs a file the module zip lacks: build from a copy of the module source.
     cp -R "${M_DIR[$id]}" "${wdir}/module"
     chmod -R u+w "${wdir}/module"
     mkdir -p "${wdir}/module/ui/app/dist"
     printf '<!doctype html><title>Alertmanager</title><p>UI not built (scripts/tools.sh); use the API or amtool.</p>\n' \
       >"${wdir}/module/ui/app/dist/index.html"
-    srcdir="${wdir}/module"
+    printf 'replace %s => %s\n\n' "${module}" "${wdir}/module" >>"${wdir}/go.mod"
   fi
-  node - "${M_GOMOD[$id]}" "${M_DIR[$id]}" "${module}" "${mver}" "${wdir}" "${srcdir}" <<'EOF'
-const fs = require("fs"), path = require("path");
-const [gomod, dir, mod, ver, wdir, srcdir] = process.argv.slice(2);
-const out = [];
-let skip = false, inReplace = false;
-for (const line of fs.readFileSync(gomod, "utf8").split("\n")) {
-  const t = line.trim();
-  if (skip) { if (t === ")") skip = false; continue; }
-  if (/^(ignore|tool|retract)\s*\($/.test(t)) { skip = true; continue; }
-  if (/^(ignore|tool|retract)\s/.test(t)) continue;
-  if (/^module\s/.test(t)) { out.push("module fl-observability.local/tools/wrapper"); continue; }
-  if (/^replace\s*\($/.test(t)) inReplace = true;
-  else if (inReplace && t === ")") inReplace = false;
-  // Replace targets that are local paths (./x, ../x) point into the module source;
-  // a nested module is not part of the module zip: drop that replace.
-  const m = /^(\s*(?:replace\s+)?\S+(?:\s+v\S+)?\s*=>\s*)(\.\.?\/\S*)\s*(\/\/.*)?$/.exec(line);
-  if (m && (inReplace || /^\s*replace\s/.test(line))) {
-    const target = path.join(dir, m[2]);
-    if (fs.existsSync(path.join(target, "go.mod"))) out.push(m[1] + target);
-    else out.push("// dropped (not in the module zip): " + t);
-    continue;
-  }
-  out.push(line);
-}
-out.push("", `require ${mod} ${ver}`, "");
-if (srcdir !== dir) out.push(`replace ${mod} => ${srcdir}`, "");
-fs.writeFileSync(path.join(wdir, "go.mod"), out.join("\n"));
-EOF
-  if [[ -f "${M_DIR[$id]}/go.sum" ]]; then cp "${M_DIR[$id]}/go.sum" "${wdir}/go.sum"; else : >"${wdir}/go.sum"; fi
-  chmod u+w "${wdir}/go.sum"
-  printf 'package wrapper\n' >"${wdir}/doc.go"
   WRAPPED[$wdir]=1
 }
 

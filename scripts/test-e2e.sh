@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The end-to-end tests (`npm run test:e2e`): a real control plane on 127.0.0.1 (etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler, KWOK; scripts/control-plane.sh) and, when its binaries are
+# built, the Pulumi CLI. Installs what it needs like `npm test`, then runs jest.e2e.config.js.
+# Extra arguments go to jest (e.g. a test file or -t 'pattern').
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh
+export TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME}/.cache}/fl-observability/tools}"
+bash scripts/tools.sh
+bash scripts/tools-k8s.sh
+bash workloads/fl/setup.sh
+export FLOBS_TOOLS_BIN="${TOOLS_DIR}/bin"
+exec node node_modules/jest/bin/jest.js -c jest.e2e.config.js "$@"
