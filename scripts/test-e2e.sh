@@ -5,10 +5,5 @@
 # Extra arguments go to jest (e.g. a test file or -t 'pattern').
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/bootstrap.sh
-export TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME}/.cache}/fl-observability/tools}"
-bash scripts/tools.sh
-bash scripts/tools-k8s.sh
-bash workloads/fl/setup.sh
-export FLOBS_TOOLS_BIN="${TOOLS_DIR}/bin"
+source scripts/test-deps.sh
 exec node node_modules/jest/bin/jest.js -c jest.e2e.config.js "$@"

@@ -6,9 +6,5 @@
 # temporary directory (configs, data, CRI logs) for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/bootstrap.sh
-export TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME}/.cache}/fl-observability/tools}"
-bash scripts/tools.sh
-bash workloads/fl/setup.sh
-export FLOBS_TOOLS_BIN="${TOOLS_DIR}/bin"
+source scripts/test-deps.sh
 exec node node_modules/jest/bin/jest.js -c jest.live.config.js "$@"

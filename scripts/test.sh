@@ -5,14 +5,7 @@
 # Ends with one line `tests: N passed, N failed`; exits non-zero when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/bootstrap.sh
-# The validator binaries are cached per user, outside the clone (keyed by version in their file
-# names): a cold build takes ~30 min on 2 cores, a warm run a fraction of a second.
-export TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-${HOME}/.cache}/fl-observability/tools}"
-bash scripts/tools.sh
-bash scripts/tools-k8s.sh
-bash workloads/fl/setup.sh
-export FLOBS_TOOLS_BIN="${TOOLS_DIR}/bin"
+source scripts/test-deps.sh
 
 results=".test-results"
 rm -rf "${results}" && mkdir -p "${results}"

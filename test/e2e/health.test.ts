@@ -11,6 +11,7 @@ import { HealthStatus } from '../../src/health/status';
 import { synthesize } from '../../src/synth';
 import { configOf, synthStack } from '../helpers';
 import { buildHealthCli, runHealthCli } from '../health/cli';
+import { storageObjects, toYamlStream } from './cluster-fixtures';
 import { type ControlPlane, startControlPlane } from './control-plane';
 
 /*
@@ -32,41 +33,6 @@ let cp: ControlPlane;
 let kube: KubeClient;
 let cli: string;
 let dist = '';
-
-/** A default StorageClass and one PersistentVolume pre-bound to each claim the stack makes (no provisioner runs here). */
-function volumes(): object[] {
-  const claims: { namespace: string; name: string; size: string }[] = [];
-  for (const o of synthStack(CONFIG)) {
-    if (o.kind === 'PersistentVolumeClaim') {
-      claims.push({ namespace: o.metadata.namespace!, name: o.metadata.name, size: o.spec.resources.requests.storage });
-    }
-    for (const t of o.kind === 'StatefulSet' ? o.spec.volumeClaimTemplates ?? [] : []) {
-      for (let i = 0; i < (o.spec.replicas ?? 1); i++) {
-        claims.push({ namespace: o.metadata.namespace!, name: `${t.metadata.name}-${o.metadata.name}-${i}`, size: t.spec.resources.requests.storage });
-      }
-    }
-  }
-  return [
-    {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-      provisioner: 'kubernetes.io/no-provisioner',
-    },
-    ...claims.map((c) => ({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `health-${c.namespace}-${c.name}` },
-      spec: {
-        capacity: { storage: c.size },
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: 'standard',
-        claimRef: { namespace: c.namespace, name: c.name },
-        hostPath: { path: `/nonexistent/${c.namespace}/${c.name}` },
-      },
-    })),
-  ];
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -100,7 +66,7 @@ beforeAll(async () => {
   kube = new KubeClient(loadKubeconfig(kubeconfigFiles(cp.kubeconfig)));
   dist = mkdtempSync(join(tmpdir(), 'flobs-e2e-health-'));
   synthesize(CONFIG, dist);
-  cp.kubectl(['apply', '--server-side', '-f', '-'], volumes().map((d) => JSON.stringify(d)).join('\n---\n'));
+  cp.kubectl(['apply', '--server-side', '-f', '-'], toYamlStream(storageObjects(synthStack(CONFIG))));
   cp.kubectl(['apply', '--server-side', '-f', join(dist, '00-namespaces.k8s.yaml')]);
   cp.kubectl(['apply', '--server-side', '-f', dist]);
   await until((r) => r.status === HealthStatus.OK, 'every pod ready and every Service with endpoints');

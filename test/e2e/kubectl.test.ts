@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { namespaceLevels, PodSecurityLevel } from '../../src/components/namespaces/namespaces';
 import type { StackConfig } from '../../src/config/schema';
 import { synthesize } from '../../src/synth';
 import { configOf, type K8sObject, WORKLOAD_KINDS } from '../helpers';
+import { expectedClaims, readObjects, storageObjects, toYamlStream } from './cluster-fixtures';
 import { type ControlPlane, startControlPlane } from './control-plane';
 
 /*
@@ -25,78 +25,11 @@ import { type ControlPlane, startControlPlane } from './control-plane';
  */
 
 const PROFILES = ['minikube', 'production'] as const;
-/** Default StorageClass created for the claims that name none (minikube's default class name). */
-const DEFAULT_STORAGE_CLASS = 'standard';
 const GPU_NODE = 'kwok-gpu-0';
 const READY_TIMEOUT_MS = 300_000;
 
 function log(profile: string, line: string): void {
   process.stderr.write(`e2e[${profile}] ${line}\n`);
-}
-
-function readObjects(dir: string): K8sObject[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJSON() as K8sObject))
-    .filter((o) => o !== null);
-}
-
-/** The claims the manifests lead to, with what a PersistentVolume must offer each. */
-function expectedClaims(objects: K8sObject[]): { namespace: string; name: string; size: string; accessModes: string[]; storageClass: string }[] {
-  const claims = [];
-  for (const o of objects) {
-    if (o.kind === 'PersistentVolumeClaim') {
-      claims.push({ namespace: o.metadata.namespace!, name: o.metadata.name, spec: o.spec });
-    } else if (o.kind === 'StatefulSet') {
-      for (const t of o.spec.volumeClaimTemplates ?? []) {
-        for (let i = 0; i < (o.spec.replicas ?? 1); i++) {
-          claims.push({ namespace: o.metadata.namespace!, name: `${t.metadata.name}-${o.metadata.name}-${i}`, spec: t.spec });
-        }
-      }
-    }
-  }
-  return claims.map((c) => ({
-    namespace: c.namespace,
-    name: c.name,
-    size: c.spec.resources.requests.storage,
-    accessModes: c.spec.accessModes,
-    storageClass: c.spec.storageClassName ?? DEFAULT_STORAGE_CLASS,
-  }));
-}
-
-function storageObjects(objects: K8sObject[]): object[] {
-  const claims = expectedClaims(objects);
-  const classes = [...new Set([DEFAULT_STORAGE_CLASS, ...claims.map((c) => c.storageClass)])].sort();
-  return [
-    ...classes.map((name) => ({
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: {
-        name,
-        annotations: name === DEFAULT_STORAGE_CLASS ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {},
-      },
-      provisioner: 'kubernetes.io/no-provisioner',
-      volumeBindingMode: 'Immediate',
-    })),
-    ...claims.map((c) => ({
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name: `e2e-${c.namespace}-${c.name}` },
-      spec: {
-        capacity: { storage: c.size },
-        accessModes: c.accessModes,
-        storageClassName: c.storageClass,
-        persistentVolumeReclaimPolicy: 'Retain',
-        claimRef: { namespace: c.namespace, name: c.name },
-        hostPath: { path: `/nonexistent/fl-observability-e2e/${c.namespace}/${c.name}` },
-      },
-    })),
-  ];
-}
-
-function toYamlStream(docs: object[]): string {
-  return docs.map((d) => JSON.stringify(d)).join('\n---\n');
 }
 
 /** Names of the workloads that are not ready yet, with why. */
