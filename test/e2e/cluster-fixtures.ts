@@ -90,3 +90,27 @@ export function storageObjects(objects: readonly K8sObject[]): object[] {
 export function toYamlStream(docs: readonly object[]): string {
   return docs.map((d) => JSON.stringify(d)).join('\n---\n');
 }
+
+/** Times the phases of an e2e test: each is printed when it ends, and all of them by {@link summary}. */
+export class Phases {
+  private readonly timings: [string, number][] = [];
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /** Runs one phase, recording and printing its duration (also when it throws). */
+  run<T>(name: string, fn: () => T): T {
+    const t0 = Date.now();
+    try {
+      return fn();
+    } finally {
+      const secs = (Date.now() - t0) / 1000;
+      this.timings.push([name, secs]);
+      this.log(`${name}: ${secs.toFixed(1)}s`);
+    }
+  }
+
+  /** `phases: <name> <secs>s, …` of every phase so far. */
+  summary(): string {
+    return `phases: ${this.timings.map(([n, s]) => `${n} ${s.toFixed(1)}s`).join(', ')}`;
+  }
+}

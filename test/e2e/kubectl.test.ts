@@ -7,7 +7,7 @@ import { namespaceLevels, PodSecurityLevel } from '../../src/components/namespac
 import type { StackConfig } from '../../src/config/schema';
 import { synthesize } from '../../src/synth';
 import { configOf, type K8sObject, WORKLOAD_KINDS } from '../helpers';
-import { expectedClaims, readObjects, storageObjects, toYamlStream } from './cluster-fixtures';
+import { expectedClaims, Phases, readObjects, storageObjects, toYamlStream } from './cluster-fixtures';
 import { type ControlPlane, startControlPlane } from './control-plane';
 
 /*
@@ -85,24 +85,14 @@ function sleep(ms: number): void {
 
 describe.each(PROFILES)('the %s profile on a real API server', (profile) => {
   const config: StackConfig = configOf(profile);
-  const timings: [string, number][] = [];
   let cp: ControlPlane | undefined;
   let dist = '';
   let objects: K8sObject[] = [];
   /** FLOBS_E2E_KEEP=1 keeps each control plane's state directory (certificates, logs). */
   const keep = process.env.FLOBS_E2E_KEEP === '1';
 
-  /** Runs one phase, recording and printing its duration. */
-  function phase<T>(name: string, fn: () => T): T {
-    const t0 = Date.now();
-    try {
-      return fn();
-    } finally {
-      const secs = (Date.now() - t0) / 1000;
-      timings.push([name, secs]);
-      log(profile, `${name}: ${secs.toFixed(1)}s`);
-    }
-  }
+  const phases = new Phases((line) => log(profile, line));
+  const phase = <T>(name: string, fn: () => T): T => phases.run(name, fn);
 
   function plane(): ControlPlane {
     if (cp === undefined) throw new Error('the control plane did not start (see beforeAll)');
@@ -122,7 +112,7 @@ describe.each(PROFILES)('the %s profile on a real API server', (profile) => {
       if (keep) log(profile, `state and logs kept in ${plane().dir}`);
     }
     if (dist !== '') rmSync(dist, { recursive: true, force: true });
-    log(profile, `phases: ${timings.map(([n, s]) => `${n} ${s.toFixed(1)}s`).join(', ')}`);
+    log(profile, phases.summary());
   }, 120_000);
 
   test('no object makes the API server connect to a pod (webhooks, aggregated APIs)', () => {

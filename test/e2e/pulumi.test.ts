@@ -9,7 +9,7 @@ import { resolveConfig } from '../../src/config/loader';
 import { namespaceLevels } from '../../src/components/namespaces/namespaces';
 import { type K8sObject, synthStack } from '../helpers';
 import { tool } from '../tools';
-import { storageObjects, toYamlStream } from './cluster-fixtures';
+import { Phases, storageObjects, toYamlStream } from './cluster-fixtures';
 import { type ControlPlane, startControlPlane } from './control-plane';
 
 /*
@@ -92,7 +92,6 @@ if (UNAVAILABLE !== undefined) {
 }
 
 (UNAVAILABLE === undefined ? describe : describe.skip)(`pulumi up of the ${PROFILE} profile on a real API server`, () => {
-  const timings: [string, number][] = [];
   const keep = process.env.FLOBS_E2E_KEEP === '1';
   let cp: ControlPlane | undefined;
   let work = '';
@@ -109,16 +108,8 @@ if (UNAVAILABLE !== undefined) {
   /** Every Kubernetes object the program deploys: the synthesized ones and the Grafana admin Secret. */
   const deployed = [...objects, adminSecret];
 
-  function phase<T>(name: string, fn: () => T): T {
-    const t0 = Date.now();
-    try {
-      return fn();
-    } finally {
-      const secs = (Date.now() - t0) / 1000;
-      timings.push([name, secs]);
-      log(`${name}: ${secs.toFixed(1)}s`);
-    }
-  }
+  const phases = new Phases(log);
+  const phase = <T>(name: string, fn: () => T): T => phases.run(name, fn);
 
   function plane(): ControlPlane {
     if (cp === undefined) throw new Error('the control plane did not start (see beforeAll)');
@@ -254,7 +245,7 @@ if (UNAVAILABLE !== undefined) {
       if (keep) log(`project, state and PULUMI_HOME kept in ${work}`);
       else rmSync(work, { recursive: true, force: true });
     }
-    log(`phases: ${timings.map(([n, s]) => `${n} ${s.toFixed(1)}s`).join(', ')}`);
+    log(phases.summary());
   }, 120_000);
 
   test('the plugins are the pinned local builds', () => {
