@@ -1,5 +1,6 @@
 import type { Chart } from 'cdk8s';
 import { parseBytes, parseCpuMillis } from './config/values';
+import { ComponentName, WORKLOAD_KINDS } from './common/names';
 
 /** Requested CPU and memory of a set of pods. */
 export interface Requests {
@@ -24,8 +25,7 @@ interface PodTemplateOwner {
   spec: { replicas?: number; template: { spec: { containers: { image: string; resources?: { requests?: { cpu?: string; memory?: string } } }[]; initContainers?: { image: string }[] } } };
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job']);
-const FL_NAMES = new Set(['fl-server', 'fl-client']);
+const FL_NAMES: ReadonlySet<string> = new Set([ComponentName.FL_SERVER, ComponentName.FL_CLIENT]);
 
 /** Sums what the charts' workloads request and lists their components and images. */
 export function summarize(charts: readonly Chart[]): SynthSummary {

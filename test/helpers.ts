@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { resolveConfig } from '../src/config/loader';
 import type { StackConfig } from '../src/config/schema';
+import { WORKLOAD_KINDS } from '../src/common/names';
 import { buildStack } from '../src/stack';
 
 /** A Kubernetes object as synthesized. */
@@ -39,9 +40,8 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
   return found;
 }
 
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
 /** Every workload's pod template, with its owner. */
 export function podTemplates(objects: K8sObject[]): { owner: K8sObject; spec: any; metadata: any }[] {
-  return objects.filter((o) => WORKLOAD_KINDS.includes(o.kind)).map((o) => ({ owner: o, spec: o.spec.template.spec, metadata: o.spec.template.metadata }));
+  return objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => ({ owner: o, spec: o.spec.template.spec, metadata: o.spec.template.metadata }));
 }

@@ -14,6 +14,16 @@ export enum ComponentName {
   KUBE_STATE_METRICS = 'kube-state-metrics',
 }
 
+/** The kinds of workload the stack deploys (`apps/v1`). */
+export enum WorkloadKind {
+  DEPLOYMENT = 'Deployment',
+  STATEFUL_SET = 'StatefulSet',
+  DAEMON_SET = 'DaemonSet',
+}
+
+/** Every {@link WorkloadKind}, for membership tests on a manifest's `kind`. */
+export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(Object.values(WorkloadKind));
+
 /** `app.kubernetes.io/component` values. */
 export enum ComponentRole {
   TRAINING = 'training',

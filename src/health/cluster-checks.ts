@@ -1,4 +1,5 @@
-import { WORKLOAD_RESOURCE, WorkloadKind, type ExpectedService, type ExpectedWorkload } from './expected';
+import { WorkloadKind } from '../common/names';
+import { WORKLOAD_RESOURCE, type ExpectedService, type ExpectedWorkload } from './expected';
 import { labelSelector, type EndpointSlice, type KubeClient, type List, type Pod, type Workload } from './kube-client';
 import { listSome } from './probe';
 import { critical, ok, warning, type CheckResult, type Outcome } from './status';

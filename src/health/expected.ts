@@ -1,14 +1,8 @@
 import { tmpdir } from 'node:os';
 import { App } from 'cdk8s';
 import type { StackConfig } from '../config/schema';
+import { WORKLOAD_KINDS, WorkloadKind } from '../common/names';
 import { buildStack } from '../stack';
-
-/** The kinds of workload the stack deploys, with their API collection. */
-export enum WorkloadKind {
-  DEPLOYMENT = 'Deployment',
-  STATEFUL_SET = 'StatefulSet',
-  DAEMON_SET = 'DaemonSet',
-}
 
 /** The collection (plural) of a workload kind under `apps/v1`. */
 export const WORKLOAD_RESOURCE: Record<WorkloadKind, string> = {
@@ -47,8 +41,6 @@ interface SynthObject {
   readonly spec?: { readonly selector?: { readonly matchLabels?: Record<string, string> } };
 }
 
-const KINDS: ReadonlySet<string> = new Set(Object.values(WorkloadKind));
-
 /**
  * The workloads and Services of the stack for `config`, read from the same construct tree that
  * `npm run synth` writes: names, namespaces and selectors are never spelled a second time.
@@ -58,7 +50,7 @@ export function expectedObjects(config: StackConfig): ExpectedObjects {
   const component = (o: SynthObject): string => o.metadata.labels?.['app.kubernetes.io/name'] ?? o.metadata.name;
   return {
     workloads: objects
-      .filter((o) => KINDS.has(o.kind))
+      .filter((o) => WORKLOAD_KINDS.has(o.kind))
       .map((o) => ({
         component: component(o),
         kind: o.kind as WorkloadKind,

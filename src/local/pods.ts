@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ScrapeAnnotations } from '../common/names';
+import { ScrapeAnnotations, WORKLOAD_KINDS, WorkloadKind } from '../common/names';
 import type { LocalContainer, LocalPod, LocalService, PodController } from './discovery';
 
 /**
@@ -39,10 +39,6 @@ export interface ManifestObject {
   readonly data?: Readonly<Record<string, string>>;
 }
 
-/** Kinds whose pod template this module turns into pods. */
-export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
-const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'] satisfies readonly WorkloadKind[];
-
 /** Picks the local port of one container port of one pod. */
 export type PortAllocator = (pod: string, container: string, containerPort: number) => number;
 
@@ -57,7 +53,7 @@ export interface LocalPlacement {
 
 /** Whether a synthesized object is a workload with a pod template. */
 export function isWorkload(o: ManifestObject): boolean {
-  return WORKLOAD_KINDS.includes(o.kind);
+  return WORKLOAD_KINDS.has(o.kind);
 }
 
 /** A deterministic UUID-shaped uid for a local pod (Kubernetes uids are random UUIDs). */
@@ -70,16 +66,16 @@ function podNames(workload: ManifestObject, nodeName: string): { name: string; l
   const name = workload.metadata.name;
   const replicas: number = workload.spec?.replicas ?? 1;
   switch (workload.kind as WorkloadKind) {
-    case 'StatefulSet':
+    case WorkloadKind.STATEFUL_SET:
       // The labels the StatefulSet controller adds to each pod (pod-index since Kubernetes 1.28).
       return Array.from({ length: replicas }, (_, i) => ({
         name: `${name}-${i}`,
         labels: { 'apps.kubernetes.io/pod-index': String(i), 'statefulset.kubernetes.io/pod-name': `${name}-${i}` },
         controller: { kind: 'StatefulSet', name },
       }));
-    case 'Deployment':
+    case WorkloadKind.DEPLOYMENT:
       return Array.from({ length: replicas }, (_, i) => ({ name: `${name}-local-${i}`, labels: { 'pod-template-hash': 'local' }, controller: { kind: 'ReplicaSet', name: `${name}-local` } }));
-    case 'DaemonSet':
+    case WorkloadKind.DAEMON_SET:
       return [{ name: `${name}-${nodeName}`, labels: {}, controller: { kind: 'DaemonSet', name } }];
   }
 }
@@ -90,7 +86,7 @@ function podNames(workload: ManifestObject, nodeName: string): { name: string; l
  */
 export function localPods(workload: ManifestObject, placement: LocalPlacement): LocalPod[] {
   if (!isWorkload(workload)) {
-    throw new Error(`${workload.kind} ${workload.metadata.name} is not a workload (expected one of ${WORKLOAD_KINDS.join(', ')})`);
+    throw new Error(`${workload.kind} ${workload.metadata.name} is not a workload (expected one of ${[...WORKLOAD_KINDS].join(', ')})`);
   }
   const template = workload.spec.template;
   const namespace = workload.metadata.namespace ?? 'default';

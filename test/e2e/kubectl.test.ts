@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { namespaceLevels, PodSecurityLevel } from '../../src/components/namespaces/namespaces';
 import type { StackConfig } from '../../src/config/schema';
 import { synthesize } from '../../src/synth';
-import { configOf, type K8sObject, WORKLOAD_KINDS } from '../helpers';
+import { WORKLOAD_KINDS } from '../../src/common/names';
+import { configOf, type K8sObject } from '../helpers';
 import { expectedClaims, Phases, readObjects, storageObjects, toYamlStream } from './cluster-fixtures';
 import { type ControlPlane, startControlPlane } from './control-plane';
 
@@ -214,7 +215,7 @@ describe.each(PROFILES)('the %s profile on a real API server', (profile) => {
 
   test('every Deployment, StatefulSet and DaemonSet becomes ready (DCGM exporter on the GPU node only)', () => {
     const k = plane();
-    const expected = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind)).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
+    const expected = objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
     expect(expected.length).toBeGreaterThan(0);
     let pending: string[] = ['(not checked yet)'];
     let items: any[] = [];

@@ -1,5 +1,6 @@
 import { judgeEndpoints, judgePods, judgeRestarts } from '../../src/health/cluster-checks';
-import { WorkloadKind, type ExpectedWorkload } from '../../src/health/expected';
+import { WorkloadKind } from '../../src/common/names';
+import type { ExpectedWorkload } from '../../src/health/expected';
 import type { EndpointSlice, Pod, Workload } from '../../src/health/kube-client';
 import { HealthStatus } from '../../src/health/status';
 

@@ -1,5 +1,6 @@
 import { topologyOf } from '../../src/common/topology';
-import { expectedObjects, WorkloadKind } from '../../src/health/expected';
+import { WorkloadKind } from '../../src/common/names';
+import { expectedObjects } from '../../src/health/expected';
 import { configOf, synthStack } from '../helpers';
 
 test.each(['minikube', 'production'] as const)('the expected workloads and Services are exactly the synthesized ones (%s)', (profile) => {
