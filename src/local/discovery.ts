@@ -18,7 +18,13 @@
  */
 
 /** The phase of a pod, as the Kubernetes API reports it. */
-export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+export enum PodPhase {
+  PENDING = 'Pending',
+  RUNNING = 'Running',
+  SUCCEEDED = 'Succeeded',
+  FAILED = 'Failed',
+  UNKNOWN = 'Unknown',
+}
 
 /** A port of a container, as it listens locally. */
 export interface LocalContainerPort {
@@ -57,7 +63,7 @@ export interface LocalPod {
   readonly nodeName: string;
   /** The pod's address; the host's as well (one local "node"). */
   readonly ip: string;
-  /** @default 'Running' */
+  /** @default PodPhase.RUNNING */
   readonly phase?: PodPhase;
   /** @default true */
   readonly ready?: boolean;
@@ -158,7 +164,7 @@ function podMeta(pod: LocalPod): Record<string, string> {
     __meta_kubernetes_pod_name: pod.name,
     __meta_kubernetes_pod_ip: pod.ip,
     __meta_kubernetes_pod_ready: String(pod.ready ?? true),
-    __meta_kubernetes_pod_phase: pod.phase ?? 'Running',
+    __meta_kubernetes_pod_phase: pod.phase ?? PodPhase.RUNNING,
     __meta_kubernetes_pod_node_name: pod.nodeName,
     __meta_kubernetes_pod_host_ip: pod.ip,
     __meta_kubernetes_pod_uid: pod.uid,
@@ -275,7 +281,7 @@ function expandVariables(text: string, variables: Readonly<Record<string, string
 /** Whether a pod passes a `field` selector such as `spec.nodeName=node-1` (the fields this stack uses). */
 function fieldSelects(pod: LocalPod, selector: string, where: string): boolean {
   const match = /^([\w.]+)(==|=|!=)(.*)$/.exec(selector);
-  const fields: Record<string, string> = { 'spec.nodeName': pod.nodeName, 'metadata.name': pod.name, 'metadata.namespace': pod.namespace, 'status.phase': pod.phase ?? 'Running' };
+  const fields: Record<string, string> = { 'spec.nodeName': pod.nodeName, 'metadata.name': pod.name, 'metadata.namespace': pod.namespace, 'status.phase': pod.phase ?? PodPhase.RUNNING };
   const value = match === null ? undefined : fields[match[1]];
   if (match === null || value === undefined) {
     throw new Error(`${where}: unsupported field selector '${selector}' (supported: ${Object.keys(fields).join(', ')} with =, ==, !=)`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ScrapeAnnotations, WORKLOAD_KINDS, WorkloadKind } from '../common/names';
-import type { LocalContainer, LocalPod, LocalService, PodController } from './discovery';
+import { PodPhase, type LocalContainer, type LocalPod, type LocalService, type PodController } from './discovery';
 
 /**
  * The synthesized manifests read back as local pods and Services: what the API server would hold
@@ -112,7 +112,7 @@ export function localPods(workload: ManifestObject, placement: LocalPlacement): 
       uid: localUid(namespace, name),
       nodeName: placement.nodeName,
       ip: placement.ip ?? '127.0.0.1',
-      phase: 'Running',
+      phase: PodPhase.RUNNING,
       ready: true,
       labels: { ...(template.metadata?.labels ?? {}), ...labels },
       annotations,
