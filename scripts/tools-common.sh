@@ -1,7 +1,14 @@
-# Shared by scripts/tools-k8s.sh (sourced, not run): timing, locking, module metadata and
-# wrapper-module generation for building pinned tools from upstream Go modules.
-# The caller defines die() and sets TOOLS_DIR / BIN_DIR / SRC_DIR.
+# Shared by scripts/tools.sh, tools-k8s.sh and tools-pulumi.sh (sourced, not run): where the
+# binaries go, timing, locking, module metadata and wrapper-module generation for building pinned
+# tools from upstream Go modules. The caller sets ROOT (the repository) and defines die().
 # (Not under scripts/lib/: .gitignore ignores every directory named lib.)
+
+# TOOLS_DIR (default <repo>/.tools; relative paths are taken from the repository root) holds
+# bin/<tool>-<version> (+ a symlink bin/<tool>) and src/ (generated wrapper modules).
+TOOLS_DIR="${TOOLS_DIR:-${ROOT}/.tools}"
+case "${TOOLS_DIR}" in /*) ;; *) TOOLS_DIR="${ROOT}/${TOOLS_DIR}" ;; esac
+BIN_DIR="${TOOLS_DIR}/bin"
+SRC_DIR="${TOOLS_DIR}/src"
 
 now_ms() { date +%s%3N; }
 fmt_secs() { printf '%d.%01d' $(($1 / 1000)) $((($1 % 1000) / 100)); }

@@ -26,10 +26,6 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-TOOLS_DIR="${TOOLS_DIR:-${ROOT}/.tools}"
-case "${TOOLS_DIR}" in /*) ;; *) TOOLS_DIR="${ROOT}/${TOOLS_DIR}" ;; esac
-BIN_DIR="${TOOLS_DIR}/bin"
-SRC_DIR="${TOOLS_DIR}/src"
 
 die() { echo "tools-k8s.sh: $*" >&2; exit 1; }
 # shellcheck source=scripts/tools-common.sh

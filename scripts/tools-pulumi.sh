@@ -32,10 +32,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERSIONS_JSON="${ROOT}/src/versions.json"
-TOOLS_DIR="${TOOLS_DIR:-${ROOT}/.tools}"
-case "${TOOLS_DIR}" in /*) ;; *) TOOLS_DIR="${ROOT}/${TOOLS_DIR}" ;; esac
-BIN_DIR="${TOOLS_DIR}/bin"
-SRC_DIR="${TOOLS_DIR}/src"
 PULUMI_SRC_GIT="${PULUMI_SRC_GIT:-/work/.mirror/pulumi+pulumi/repo}"
 PULUMI_K8S_SRC_GIT="${PULUMI_K8S_SRC_GIT:-/work/.mirror/pulumi+pulumi-kubernetes/repo}"
 

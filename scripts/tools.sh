@@ -37,10 +37,6 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERSIONS_JSON="${ROOT}/src/versions.json"
-TOOLS_DIR="${TOOLS_DIR:-${ROOT}/.tools}"
-case "${TOOLS_DIR}" in /*) ;; *) TOOLS_DIR="${ROOT}/${TOOLS_DIR}" ;; esac
-BIN_DIR="${TOOLS_DIR}/bin"
-SRC_DIR="${TOOLS_DIR}/src"
 PROMETHEUS_SD="${PROMETHEUS_SD:-kubernetes}"
 PROMETHEUS_EXCLUDED_SD="${PROMETHEUS_EXCLUDED_SD-nomad}"
 
