@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -34,14 +35,31 @@ from fl_workload.proc import descendants, start_time  # noqa: E402
 FEDERATION_TIMEOUT = float(os.environ.get("FL_TEST_FEDERATION_TIMEOUT", "300"))
 
 
+def _ephemeral_low() -> int:
+    """Lowest port of the kernel's ephemeral range (outgoing connections' source ports)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_ports(count: int) -> list[int]:
+    """Ports free on 127.0.0.1 now, chosen BELOW the ephemeral range: a port the kernel hands out
+    for binding to 0 is also handed out as the source port of outgoing connections (the federations
+    make many), so it could be taken between choosing it and the server binding it."""
+    rng = random.Random()
     sockets, ports = [], []
     try:
-        for _ in range(count):
+        while len(ports) < count:
+            port = rng.randrange(10000, _ephemeral_low())
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                sock.close()
+                continue
             sockets.append(sock)
-            ports.append(sock.getsockname()[1])
+            ports.append(port)
     finally:
         for sock in sockets:
             sock.close()
