@@ -10,7 +10,8 @@ Prints where the time goes, from the processes' own JSON logs:
 - per message on a client: the SuperNode received it -> the ClientApp finished its work
   (Flower 1.41 starts one `flwr-clientapp` process per message; importing Flower dominates) and
   the reply was sent -> the next message arrived (the SuperNode polls every 3 s when idle);
-- total: until the server reported the end of training.
+- total: until the server reported the end of training;
+- exited: until the clients had been told to stop and every process had exited.
 
 A figure, not a test: nothing here fails when the machine is slow.
 """
@@ -68,7 +69,7 @@ def run_once(workdir: Path) -> dict[str, float | list[float]]:
         work += w
         idle += i
     return {"startup": round_start - started, "rounds": rounds, "work": work, "idle": idle,
-            "total": ended - started}
+            "total": ended - started, "exited": time.time() - started}
 
 
 def main() -> None:
@@ -79,7 +80,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="fl-bench-") as tmp:
             r = run_once(Path(tmp))
         rounds = ", ".join(f"{d:.1f}" for d in r["rounds"])
-        print(f"run {run}: total {r['total']:.1f} s | startup {r['startup']:.1f} s | rounds [{rounds}] s")
+        print(f"run {run}: total {r['total']:.1f} s (all exited {r['exited']:.1f} s) | startup {r['startup']:.1f} s | rounds [{rounds}] s")
         if r["work"]:
             print(f"  per client message: ClientApp process {statistics.mean(r['work']):.1f} s "
                   f"(max {max(r['work']):.1f}), SuperNode idle poll {statistics.mean(r['idle'] or [0]):.1f} s")
