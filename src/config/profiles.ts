@@ -54,6 +54,7 @@ export const DEFAULTS: StackConfig = {
     rounds: 10,
     strategy: 'fedavg',
     roundFailurePolicy: 'continue',
+    roundTimeout: '2m',
     modelName: 'logreg',
     server: { resources: res('100m', '256Mi', '500m', '512Mi') },
     client: { resources: res('100m', '256Mi', '500m', '512Mi') },
@@ -106,6 +107,8 @@ export const PROFILE_OVERLAYS: Readonly<Record<Profile, ConfigOverlay>> = {
       numClients: 10,
       minClients: 8,
       rounds: 100,
+      // Real models on GPUs: a fit takes minutes, not milliseconds.
+      roundTimeout: '10m',
       server: { resources: res('1', '2Gi', '2', '4Gi') },
       client: { resources: res('1', '2Gi', '2', '4Gi') },
     },

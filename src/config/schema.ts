@@ -170,6 +170,11 @@ export const StackConfigSchema = z
       rounds: z.number().int().min(1).max(100_000),
       strategy: FlStrategy,
       roundFailurePolicy: RoundFailurePolicy,
+      /**
+       * How long the server waits for the clients' replies in each phase of a round (fit, then
+       * evaluate); a client silent that long counts as failed and is not sampled again in the run.
+       */
+      roundTimeout: duration,
       modelName: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a plain model name' }),
       server: z.strictObject({ image: image.optional(), resources: Resources }),
       client: z.strictObject({ image: image.optional(), resources: Resources }),

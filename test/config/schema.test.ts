@@ -20,6 +20,7 @@ const INVALID: [string, Record<string, unknown>, string][] = [
   ['zero clients', { fl: { numClients: 0 } }, 'fl.numClients: Too small: expected number to be >=1 (got 0)'],
   ['fractional clients', { fl: { numClients: 2.5 } }, 'fl.numClients: Invalid input: expected int, received number (got 2.5)'],
   ['zero rounds', { fl: { rounds: 0 } }, 'fl.rounds: Too small: expected number to be >=1 (got 0)'],
+  ['round timeout without a unit', { fl: { roundTimeout: '120' } }, 'fl.roundTimeout: must be a positive duration such as 30s, 5m, 15d (got "120")'],
   ['unknown strategy', { fl: { strategy: 'fedsgd' } }, 'fl.strategy: Invalid option: expected one of "fedavg"|"fedprox"|"fedadam" (got "fedsgd")'],
   ['minClients above numClients', { fl: { numClients: 2, minClients: 3 } }, 'fl.minClients: minClients 3 exceeds numClients 2 (got 3)'],
   ['bad cpu', { prometheus: { resources: { requests: { cpu: '1.2345' } } } }, 'prometheus.resources.requests.cpu: must be a CPU quantity such as 100m or 0.5 (got "1.2345")'],

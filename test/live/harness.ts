@@ -70,10 +70,6 @@ export interface LiveStackOptions {
    * (e.g. Alertmanager's receiver URLs). @default {}
    */
   readonly secrets?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Extra environment of the FL server (on top of its manifest's), e.g. FL_ROUND_TIMEOUT_SECONDS. @default {} */
-  readonly flServerEnv?: Readonly<Record<string, string>>;
-  /** Extra environment of every FL client. @default {} */
-  readonly flClientEnv?: Readonly<Record<string, string>>;
   /** Components not to start even if the config enables them. @default [] */
   readonly skip?: readonly LiveComponent[];
   /** Deadline for every process to pass its readiness probe, in ms. @default 180000 */
@@ -385,7 +381,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     const criLog = join(podLogDir, `${pod.namespace}_${pod.name}_${pod.uid}`, runner.container, '0.log');
     mkdirSync(join(podRoot, 'home'), { recursive: true });
     const procEnv = FL_COMPONENTS.includes(runner.component)
-      ? flEnv(runner.component, env, pod, addresses, sparePort, mounts, options)
+      ? flEnv(runner.component, env, pod, addresses, sparePort, mounts)
       : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(podRoot, 'home'), ...env };
     log(`starting ${pod.name}: ${command} ${argv.join(' ')}`);
     const proc = new ManagedProcess({ name: pod.name, command, args: argv, env: procEnv, cwd: podRoot, criLog });
@@ -483,7 +479,6 @@ function flEnv(
   addresses: ReadonlyMap<string, string>,
   sparePort: number,
   mounts: readonly PathMount[],
-  options: LiveStackOptions,
 ): Record<string, string> {
   const tmp = mounts.find((m) => m.path === '/tmp')?.localPath;
   if (tmp === undefined) {
@@ -505,11 +500,9 @@ function flEnv(
   if (component === ComponentName.FL_SERVER) {
     env.FL_SERVER_HOST = LOOPBACK;
     env.FL_SERVER_PORT = String(localPortOf(pod, Number(manifestEnv.FL_SERVER_PORT)));
-    Object.assign(env, options.flServerEnv ?? {});
   } else {
     // The SuperNode's runtime API is pod-local in the cluster; locally each client needs its own port.
     env.FL_CLIENT_RUNTIME_PORT = String(sparePort);
-    Object.assign(env, options.flClientEnv ?? {});
   }
   if (!existsSync(FL_PYTHON)) {
     throw new Error(`${FL_PYTHON} not found: run workloads/fl/setup.sh (npm test does)`);

@@ -21,8 +21,6 @@ const deadline = (ms: number): number => Math.min(Date.now() + ms, startedAt + S
 
 /** The receiver URL key of the live config's webhook receiver (test/live/live-stack.yaml). */
 const RECEIVER_SECRET = { name: 'alertmanager-receivers', key: 'oncall-webhook-url' };
-/** The FL server waits this long for replies before counting a client as failed (default 120 s). */
-const ROUND_TIMEOUT_SECONDS = 15;
 
 interface WebhookAlert {
   status: string;
@@ -83,7 +81,6 @@ beforeAll(async () => {
   const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
   stack = await startLiveStack({
     secrets: { [RECEIVER_SECRET.name]: { [RECEIVER_SECRET.key]: hook } },
-    flServerEnv: { FL_ROUND_TIMEOUT_SECONDS: String(ROUND_TIMEOUT_SECONDS) },
     readyTimeoutMs: 180_000,
   });
   // Round panels and rates need a completed round, as Prometheus sees it.

@@ -19,6 +19,7 @@ import {
   selectPods,
   type ComponentIdentity,
 } from '../../common/workload';
+import { parseDuration } from '../../config/values';
 import { kplus } from '../../k8s';
 import { Duration } from 'cdk8s';
 
@@ -34,6 +35,7 @@ export function flServerEnv(config: StackConfig): Record<string, string> {
     FL_STRATEGY: config.fl.strategy,
     FL_MODEL_NAME: config.fl.modelName,
     FL_ROUND_FAILURE_POLICY: config.fl.roundFailurePolicy,
+    FL_ROUND_TIMEOUT_SECONDS: String(parseDuration(config.fl.roundTimeout)! / 1000),
     FL_SERVER_HOST: '0.0.0.0',
     FL_SERVER_PORT: String(Ports.flFleet),
     FL_METRICS_PORT: String(Ports.flMetrics),

@@ -9,9 +9,9 @@ test('clients take their partition from the StatefulSet pod index and find the s
   expect(env).toContainEqual({ name: 'FL_NUM_CLIENTS', value: '7' });
 });
 
-test('the server gets rounds, strategy and policy from config and serves metrics on 8081', () => {
-  const dep = find(synthStack(configOf('minikube', { fl: { rounds: 42, strategy: 'fedprox', roundFailurePolicy: 'fail' } })), 'Deployment', 'fl-server');
+test('the server gets rounds, strategy, policy and round timeout from config and serves metrics on 8081', () => {
+  const dep = find(synthStack(configOf('minikube', { fl: { rounds: 42, strategy: 'fedprox', roundFailurePolicy: 'fail', roundTimeout: '1m30s' } })), 'Deployment', 'fl-server');
   const env = Object.fromEntries(dep.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
-  expect(env).toMatchObject({ FL_NUM_ROUNDS: '42', FL_STRATEGY: 'fedprox', FL_ROUND_FAILURE_POLICY: 'fail', FL_METRICS_PORT: '8081' });
+  expect(env).toMatchObject({ FL_NUM_ROUNDS: '42', FL_STRATEGY: 'fedprox', FL_ROUND_FAILURE_POLICY: 'fail', FL_ROUND_TIMEOUT_SECONDS: '90', FL_METRICS_PORT: '8081' });
   expect(dep.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8081' });
 });
