@@ -1,6 +1,7 @@
 /**
  * Value types of the stack config: durations, resource quantities and image references.
- * Each parses once, at load time, so components receive numbers and never re-parse strings.
+ * The schema refuses any text these parsers reject, so a component that needs a number (seconds,
+ * millicores) converts a validated value with the same parser and never meets `undefined`.
  */
 
 const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
