@@ -11,6 +11,28 @@ BIN_DIR="${TOOLS_DIR}/bin"
 SRC_DIR="${TOOLS_DIR}/src"
 
 now_ms() { date +%s%3N; }
+
+# Sets WANT from a script's arguments: tool names, or versions.json keys (a key selects every
+# binary built from it); no arguments select the array named by $1. The caller has C_KEY (name ->
+# key) and ALL_NAMES.
+select_tools() { # $1 name of the default array, then the arguments
+  local -n defaults=$1
+  shift
+  WANT=()
+  if [[ $# -eq 0 ]]; then
+    WANT=("${defaults[@]}")
+    return
+  fi
+  local arg n found
+  for arg in "$@"; do
+    if [[ -n "${C_KEY[$arg]:-}" ]]; then WANT+=("${arg}"); continue; fi
+    found=0
+    for n in "${ALL_NAMES[@]}"; do
+      if [[ "${C_KEY[$n]}" == "${arg}" ]]; then WANT+=("${n}"); found=1; fi
+    done
+    [[ ${found} -eq 1 ]] || die "unknown tool '${arg}' (known: ${ALL_NAMES[*]})"
+  done
+}
 fmt_secs() { printf '%d.%01d' $(($1 / 1000)) $((($1 % 1000) / 100)); }
 
 # Serialise concurrent builds in the same TOOLS_DIR (fd 9); a waiting run then finds the

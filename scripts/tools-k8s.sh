@@ -87,19 +87,7 @@ case "${1:-}" in
   -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
-WANT=()
-if [[ $# -eq 0 ]]; then
-  WANT=("${DEFAULT_NAMES[@]}")
-else
-  for arg in "$@"; do
-    if [[ -n "${C_KEY[$arg]:-}" ]]; then WANT+=("${arg}"); continue; fi
-    found=0
-    for n in "${ALL_NAMES[@]}"; do
-      if [[ "${C_KEY[$n]}" == "${arg}" ]]; then WANT+=("${n}"); found=1; fi
-    done
-    [[ ${found} -eq 1 ]] || die "unknown tool '${arg}' (known: ${ALL_NAMES[*]})"
-  done
-fi
+select_tools DEFAULT_NAMES "$@"
 for n in "${WANT[@]}"; do
   [[ -n "${T_VERSION[${C_KEY[$n]}]:-}" ]] || die "no e2eTools.${C_KEY[$n]} pinned (needed for ${n})"
 done

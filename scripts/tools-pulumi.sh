@@ -4,7 +4,7 @@
 # @pulumi/pulumi and @pulumi/kubernetes in package.json).
 #
 #   scripts/tools-pulumi.sh                             # all three
-#   scripts/tools-pulumi.sh pulumi-resource-kubernetes  # only these
+#   scripts/tools-pulumi.sh pulumi-resource-kubernetes  # only these (binary names, or pulumiTools keys)
 #   scripts/tools-pulumi.sh --list                      # print the binaries and their sources
 #
 # Output: $TOOLS_DIR/bin/<tool>-<version> plus a symlink $TOOLS_DIR/bin/<tool>, as scripts/tools.sh.
@@ -100,15 +100,7 @@ case "${1:-}" in
   -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
-WANT=()
-if [[ $# -eq 0 ]]; then
-  WANT=("${ALL_NAMES[@]}")
-else
-  for arg in "$@"; do
-    [[ -n "${C_KEY[$arg]:-}" ]] || die "unknown tool '${arg}' (known: ${ALL_NAMES[*]})"
-    WANT+=("${arg}")
-  done
-fi
+select_tools ALL_NAMES "$@"
 
 target_of() { echo "${BIN_DIR}/$1-${V[${C_KEY[$1]}.version]}"; }
 

@@ -116,22 +116,7 @@ case "${1:-}" in
   -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
-WANT=()
-if [[ $# -eq 0 ]]; then
-  WANT=("${ALL_NAMES[@]}")
-else
-  for arg in "$@"; do
-    if [[ -n "${C_KEY[$arg]:-}" ]]; then
-      WANT+=("${arg}")
-    else # a versions.json tools key selects all of its binaries
-      found=0
-      for n in "${ALL_NAMES[@]}"; do
-        if [[ "${C_KEY[$n]}" == "${arg}" ]]; then WANT+=("${n}"); found=1; fi
-      done
-      [[ ${found} -eq 1 ]] || die "unknown tool '${arg}' (known: ${ALL_NAMES[*]})"
-    fi
-  done
-fi
+select_tools ALL_NAMES "$@"
 
 mkdir -p "${BIN_DIR}"
 
