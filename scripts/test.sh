@@ -5,26 +5,38 @@
 # Ends with one line `tests: N passed, N failed`; exits non-zero when anything failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# Each phase prints `== <name>` before and `== <name> took <N>s` after (scripts/cold-run.sh reads them).
+phase_start() { phase_name=$1; phase_t0=$(date +%s); echo "== ${phase_name}"; }
+phase_end() { echo "== ${phase_name} took $(($(date +%s) - phase_t0))s"; }
+
+phase_start "install (node, npm packages, tools, FL virtualenv)"
 source scripts/test-deps.sh
+phase_end
 
 results=".test-results"
 rm -rf "${results}" && mkdir -p "${results}"
 status=0
 
-echo "== typecheck"
+phase_start "typecheck"
 node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json || status=1
+phase_end
 
-echo "== jest"
+phase_start "jest"
 node node_modules/jest/bin/jest.js --ci --json --outputFile="${results}/jest.json" || status=1
+phase_end
 
-echo "== pytest (workloads/fl)"
+phase_start "pytest (workloads/fl)"
 workloads/fl/.venv/bin/python -m pytest workloads/fl/tests -q -p no:cacheprovider --junitxml="${results}/pytest.xml" || status=1
+phase_end
 
-echo "== live local stack (jest.live.config.js)"
+phase_start "live local stack (jest.live.config.js)"
 node node_modules/jest/bin/jest.js -c jest.live.config.js --ci --json --outputFile="${results}/jest-live.json" || status=1
+phase_end
 
-echo "== end to end on a real control plane (jest.e2e.config.js)"
+phase_start "end to end on a real control plane (jest.e2e.config.js)"
 node node_modules/jest/bin/jest.js -c jest.e2e.config.js --ci --json --outputFile="${results}/jest-e2e.json" || status=1
+phase_end
 
 node scripts/test-summary.mjs "${results}" jest.json pytest.xml jest-live.json jest-e2e.json || status=1
 exit "${status}"

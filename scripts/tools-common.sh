@@ -128,3 +128,16 @@ EOF
   chmod u+w "${wdir}/go.sum"
   printf 'package wrapper\n' >"${wdir}/doc.go"
 }
+
+# The licence guard: before a binary is built, every module it would be built from (its own and each
+# dependency module linked into it) must carry a licence file, and none may be under a licence this
+# project does not run (AGPL, SSPL, BUSL, Elastic, Commons Clause): scripts/licence-check.mjs. Run in
+# the module that builds the packages, with the same build tags.
+licence_guard() { # $1 module dir $2 build tags (may be empty) $3... package import paths
+  local dir=$1 tags=$2 listing
+  shift 2
+  listing="$(cd "${dir}" && go list -mod=mod -tags "${tags}" -deps \
+    -f '{{with .Module}}{{if .Replace}}{{.Path}} {{.Version}} {{.Replace.Dir}}{{else}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}' "$@")" ||
+    die "licence guard: cannot list the modules of $* in ${dir}"
+  node "${ROOT}/scripts/licence-check.mjs" <<<"${listing}" || die "licence guard refused to build $* (see above)"
+}

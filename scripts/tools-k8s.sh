@@ -162,6 +162,7 @@ build_key() { # $1 key, rest: binary names of that key
   make_wrapper_module "${wdir}" "${module}" "${mver}" "$(local_replace_version "${key}")"
   ldf="-s -w $(version_ldflags "${key}")"
   tags="$(build_tags "${key}")"
+  licence_guard "${wdir}" "${tags}" "${pkgs[@]}"
   rm -rf "${outdir}"; mkdir -p "${outdir}"
   # -o <dir>/ writes one executable per main package, named after the package path's last
   # element other than a major-version suffix (go.etcd.io/etcd/server/v3 -> "server").

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the validator / local-stack binaries from their upstream Go modules, pinned
-# by the "tools" section of src/versions.json (kept equal to the deployed image tags).
+# by the "tools" section of src/versions.json (kept equal to the deployed image tags where the
+# stack deploys the program; VictoriaLogs only runs in the live local stack, as the log sink).
 #
 #   scripts/tools.sh                  # all tools
 #   scripts/tools.sh promtool amtool  # only these (binary names, or versions.json tool keys)
@@ -16,7 +17,7 @@
 #     the upstream go.mod (same requirements, replace and exclude directives, so the
 #     dependency versions are exactly upstream's) renamed, plus `require <module>
 #     <version>`; go.sum is upstream's. `go install pkg@version` is not used because
-#     it refuses modules with replace/exclude directives (Loki).
+#     it refuses modules with replace/exclude directives.
 #   * go build -trimpath -tags netgo -ldflags "-s -w -X <version vars>", CGO_ENABLED=0,
 #     so `<tool> --version` reports the release.
 #   * Per-module fix-ups, all for files the module zip lacks:
@@ -30,9 +31,8 @@
 #         Changing these does not rename the binary: delete .tools/bin/prom*-v* first.
 #       - Alertmanager: the UI (ui/app/dist, built by npm upstream) is not in the
 #         module, so the module is copied and a placeholder index.html added.
-#       - Loki: `replace github.com/grafana/loki/pkg/push => ./pkg/push` points at a
-#         nested module that is not in the module zip; the replace is dropped and the
-#         version upstream's go.mod requires is used instead.
+#   * Before building, the licence guard (licence_guard in scripts/tools-common.sh) checks every
+#     module the binary is built from; AGPL, other non-open-source or unlicensed code is refused.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,10 +46,9 @@ CATALOG=(
   "prometheus|promtool|cmd/prometheus|--version"
   "alertmanager|alertmanager|cmd/alertmanager|--version"
   "amtool|alertmanager|cmd/amtool|--version"
-  "loki|loki|cmd/loki|-version"
-  "promtail|promtail|clients/cmd/promtail|-version"
   "victoria-metrics|victoriaMetrics|app/victoria-metrics|-version"
   "vmalert|victoriaMetrics|app/vmalert|-version"
+  "victoria-logs|victoriaLogs|app/victoria-logs|-version"
 )
 
 die() { echo "tools.sh: $*" >&2; exit 1; }
@@ -70,6 +69,8 @@ const v = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const strip = (s) => String(s).replace(/^v/, "");
 let bad = 0;
 for (const [key, t] of Object.entries(v.tools || {})) {
+  // A tool the stack does not deploy (no `image`) is named by its own version.
+  if (t.image === undefined) { console.log([key, t.module, t.version, "v" + strip(t.version)].join(" ")); continue; }
   const img = (v.images || {})[t.image];
   if (!img) { console.error(`tools.${key}: image "${t.image}" not in images`); bad++; continue; }
   let expect = strip(t.version);
@@ -143,15 +144,12 @@ version_ldflags() { # $1 binary $2 module $3 module version $4 release tag (vX.Y
     vmdate="$(date -u -d "${t}" +%Y%m%d-%H%M%S 2>/dev/null || echo unknown)"
   fi
   case "${module}" in
-    github.com/prometheus/prometheus|github.com/prometheus/alertmanager|github.com/grafana/loki/v3)
-      # Loki's pkg/util/build copies its vars into prometheus/common/version in
-      # init(); promtail reads the latter directly: set both (unused -X are ignored).
-      for p in github.com/prometheus/common/version github.com/grafana/loki/v3/pkg/util/build; do
-        [[ "${p}" == github.com/grafana/* && "${module}" != github.com/grafana/* ]] && continue
-        out+=" -X ${p}.Version=${ver} -X ${p}.Revision=${rev} -X ${p}.Branch=HEAD"
-        out+=" -X ${p}.BuildUser=${user} -X ${p}.BuildDate=${date}"
-      done ;;
-    github.com/VictoriaMetrics/VictoriaMetrics)
+    github.com/prometheus/prometheus|github.com/prometheus/alertmanager)
+      p=github.com/prometheus/common/version
+      out+=" -X ${p}.Version=${ver} -X ${p}.Revision=${rev} -X ${p}.Branch=HEAD"
+      out+=" -X ${p}.BuildUser=${user} -X ${p}.BuildDate=${date}" ;;
+    github.com/VictoriaMetrics/VictoriaMetrics|github.com/VictoriaMetrics/VictoriaLogs)
+      # Both read lib/buildinfo of the VictoriaMetrics module.
       # Upstream shape: <app>-<date>-tags-<tag>-0-g<commit>.
       local short="${rev:0:9}"
       out="-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=${name}-${vmdate}-tags-${mver}-0-g${short}" ;;
@@ -215,6 +213,7 @@ build_one() { # $1 binary name; prints one status line
   make_wrapper "${wdir}" "${module}" "${mver}"
   ldf="-s -w $(version_ldflags "${name}" "${module}" "${mver}" "${tag}")"
   tags="$(build_tags "${module}" "${mver}")"
+  licence_guard "${wdir}" "${tags}" "${module}/${pkgpath}"
   (cd "${wdir}" && go build -mod=mod -trimpath -tags "${tags}" -ldflags "${ldf}" -o "${tmpbin}" "${module}/${pkgpath}") ||
     { rm -f "${tmpbin}"; die "building ${name} (${module}/${pkgpath}@${mver}) in ${wdir} failed"; }
 

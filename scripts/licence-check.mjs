@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The licence guard of the tools scripts (called by licence_guard in scripts/tools-common.sh).
+// Reads lines `<module path> <version> <dir>` on stdin: every module a binary is about to be built
+// from (its own module and each dependency module linked into it, as `go list -deps` reports them),
+// and refuses the build when one of them
+//   * has no licence file at its module root (LICENSE*, LICENCE*, COPYING*), or
+//   * is under a licence this project must not run: the GNU Affero GPL, the Server Side Public
+//     License, the Business Source License, the Elastic License, or the Commons Clause.
+// Exit 0: all clear (prints a one-line summary); 1: refused (each module named with the reason).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Licences this project does not build or run, recognised by their own title text. */
+const REFUSED = [
+  { name: 'AGPL', pattern: /GNU AFFERO GENERAL PUBLIC LICENSE/i },
+  { name: 'SSPL', pattern: /Server Side Public License/i },
+  { name: 'BUSL', pattern: /Business Source License/i },
+  { name: 'Elastic License', pattern: /^\s*Elastic License/im },
+  { name: 'Commons Clause', pattern: /Commons Clause/i },
+];
+const LICENCE_FILE = /^(licen[cs]e|copying)([._-].*)?$/i;
+
+/** The licence files at a module root, with their text. */
+function licenceFiles(dir) {
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return null;
+  }
+  return names.filter((n) => LICENCE_FILE.test(n)).map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') }));
+}
+
+/** Why a module is refused, or undefined when it is fine. */
+function verdict(dir) {
+  const files = licenceFiles(dir);
+  if (files === null) return `its source directory ${dir} cannot be read`;
+  if (files.length === 0) return 'it has no licence file (LICENSE, LICENCE or COPYING) at its root: unlicensed code is not used';
+  for (const f of files) {
+    const hit = REFUSED.find((r) => r.pattern.test(f.text));
+    if (hit) return `${f.name} is the ${hit.name}, which this project does not build or run`;
+  }
+  return undefined;
+}
+
+function main() {
+  const lines = readFileSync(0, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const seen = new Map();
+  for (const line of lines) {
+    const [path, version, ...rest] = line.split(' ');
+    const dir = rest.join(' ');
+    // Our own generated wrapper module (fl-observability.local/...) carries no upstream code.
+    if (path.startsWith('fl-observability.local/')) continue;
+    seen.set(`${path}@${version}`, dir);
+  }
+  const refused = [];
+  for (const [id, dir] of seen) {
+    const why = verdict(dir);
+    if (why !== undefined) refused.push(`  ${id}: ${why}`);
+  }
+  if (refused.length > 0) {
+    console.error(`licence guard: refused ${refused.length} of ${seen.size} module(s):\n${refused.join('\n')}`);
+    process.exit(1);
+  }
+  console.log(`licence guard: ${seen.size} module(s) checked, none refused`);
+}
+
+main();

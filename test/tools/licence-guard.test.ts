@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * The licence guard of the tools scripts (licence_guard in scripts/tools-common.sh), run for real:
+ * `go list -deps` on a planted module tree, then scripts/licence-check.mjs on what it lists. No
+ * network: every module is a local replace and GOPROXY is off.
+ */
+const ROOT = resolve(__dirname, '../..');
+const APACHE = '                                 Apache License\n                           Version 2.0, January 2004\n';
+const AGPL = '                    GNU AFFERO GENERAL PUBLIC LICENSE\n                       Version 3, 19 November 2007\n';
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'flobs-licence-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A Go module `example.com/<name>` with one package and the given licence file (or none). */
+function plantModule(name: string, licence: { file: string; text: string } | null): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'go.mod'), `module example.com/${name}\n\ngo 1.22\n`);
+  writeFileSync(join(dir, `${name}.go`), `package ${name}\n\n// Answer is linked into the tool.\nfunc Answer() int { return 42 }\n`);
+  if (licence !== null) writeFileSync(join(dir, licence.file), licence.text);
+  return dir;
+}
+
+/** A tool module (Apache-licensed) whose main package imports `dep`; returns its directory. */
+function plantTool(name: string, dep: string, depDir: string): string {
+  const dir = join(work, name);
+  mkdirSync(join(dir, 'cmd', name), { recursive: true });
+  writeFileSync(join(dir, 'go.mod'), `module example.com/${name}\n\ngo 1.22\n\nrequire example.com/${dep} v0.0.0\n\nreplace example.com/${dep} => ${depDir}\n`);
+  writeFileSync(join(dir, 'LICENSE'), APACHE);
+  writeFileSync(join(dir, 'cmd', name, 'main.go'), `package main\n\nimport "example.com/${dep}"\n\nfunc main() { println(${dep}.Answer()) }\n`);
+  return dir;
+}
+
+/** Runs licence_guard exactly as the tools scripts do. */
+function guard(toolDir: string, pkg: string): { status: number | null; out: string } {
+  const script = `set -euo pipefail; ROOT=${JSON.stringify(ROOT)}; die() { echo "tools: $*" >&2; exit 1; }; source "$ROOT/scripts/tools-common.sh"; tools_go_env; licence_guard ${JSON.stringify(toolDir)} netgo ${JSON.stringify(pkg)}`;
+  const r = spawnSync('bash', ['-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOWORK: 'off' },
+    timeout: 120_000,
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+test('a tool linking an Apache-licensed module is built', () => {
+  const tool = plantTool('goodtool', 'apachelib', plantModule('apachelib', { file: 'LICENSE', text: APACHE }));
+  const r = guard(tool, 'example.com/goodtool/cmd/goodtool');
+  expect(r.out).toContain('licence guard: 2 module(s) checked, none refused');
+  expect(r.status).toBe(0);
+});
+
+test('a tool linking an AGPL module is refused, the module named', () => {
+  const tool = plantTool('agpltool', 'agpllib', plantModule('agpllib', { file: 'LICENSE.md', text: AGPL }));
+  const r = guard(tool, 'example.com/agpltool/cmd/agpltool');
+  expect(r.out).toContain('example.com/agpllib@v0.0.0: LICENSE.md is the AGPL, which this project does not build or run');
+  expect(r.out).toContain('licence guard refused to build example.com/agpltool/cmd/agpltool');
+  expect(r.status).toBe(1);
+});
+
+test('a tool linking a module without a licence file is refused', () => {
+  const tool = plantTool('baretool', 'barelib', plantModule('barelib', null));
+  const r = guard(tool, 'example.com/baretool/cmd/baretool');
+  expect(r.out).toContain('example.com/barelib@v0.0.0: it has no licence file (LICENSE, LICENCE or COPYING) at its root');
+  expect(r.status).toBe(1);
+});
