@@ -1,8 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import { ConfigError, loadConfig } from '../config/loader';
 import { formatDiff, semanticDiff, type ManifestObject } from './semantic-diff';
 
 /** Reads every object of a dist/ directory. */
@@ -14,12 +16,43 @@ export function readManifests(dir: string): ManifestObject[] {
     .filter((o) => o !== null);
 }
 
-/** Synthesizes the project at `root` (its own build) into a new directory, with the given environment. */
-function synthAt(root: string, env: NodeJS.ProcessEnv): string {
-  const out = mkdtempSync(join(tmpdir(), 'flobs-diff-out-'));
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  execFileSync(process.execPath, [join(root, 'lib/main.js')], { cwd: root, env: { ...env, CDK8S_OUTDIR: out }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return out;
+/** A problem with the arguments, the config or the base ref: exit {@link DiffExit.Usage}, message only. */
+export class DiffUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiffUsageError';
+  }
+}
+
+/** Exit codes of `npm run diff`. */
+export enum DiffExit {
+  Unchanged = 0,
+  Changed = 1,
+  /** Bad arguments, config or base ref, or a side that cannot be synthesized. */
+  Usage = 2,
+}
+
+/** The output formats of the diff. */
+export enum DiffFormat {
+  Text = 'text',
+  Json = 'json',
+}
+
+/**
+ * Synthesizes the project at `root` (its own build) into `out`. A failing synth (a config the side's
+ * schema refuses, a build error) becomes a {@link DiffUsageError} carrying what the synth printed.
+ */
+function synthAt(label: string, root: string, out: string, env: NodeJS.ProcessEnv): void {
+  for (const [what, args, extraEnv] of [
+    ['build', [join(root, 'scripts/build.mjs')], {}],
+    ['synth', [join(root, 'lib/main.js')], { CDK8S_OUTDIR: out }],
+  ] as const) {
+    const r = spawnSync(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, encoding: 'utf8' });
+    if (r.status !== 0) {
+      const said = `${r.stderr ?? ''}`.trim() || `${r.error?.message ?? `exit status ${r.status ?? r.signal}`}`;
+      throw new DiffUsageError(`cannot ${what} the ${label}:\n${said}`);
+    }
+  }
 }
 
 /** Options of {@link runDiff}. */
@@ -30,43 +63,113 @@ export interface DiffOptions {
   readonly base?: string;
   /** Profile for both sides. @default - STACK_PROFILE, else minikube */
   readonly profile?: string;
-  readonly format: 'text' | 'json';
+  /** @default DiffFormat.Text */
+  readonly format?: DiffFormat;
+  /** Where the temporary worktree and outputs go (removed before returning). @default - the OS temp dir */
+  readonly tmpRoot?: string;
 }
 
-/** Synthesizes the base ref (in a temporary worktree) and the working tree and diffs them. */
+/**
+ * Synthesizes the base ref (in a temporary worktree) and the working tree and diffs them. Every
+ * temporary directory and the worktree's registration are removed however it ends.
+ */
 export function runDiff(options: DiffOptions): { output: string; changed: boolean } {
   const repo = resolve(options.repo);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-  const base = options.base ?? git('merge-base', 'HEAD', 'main');
-  const worktree = mkdtempSync(join(tmpdir(), 'flobs-diff-base-'));
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+    return { ok: r.status === 0, out: `${r.stdout ?? ''}`.trim(), err: `${r.stderr ?? ''}`.trim() };
+  };
+  if (!git('rev-parse', '--is-inside-work-tree').ok) {
+    throw new DiffUsageError(`${repo} is not a git working tree`);
+  }
+  let base = options.base;
+  if (base === undefined) {
+    const mb = git('merge-base', 'HEAD', 'main');
+    if (!mb.ok) throw new DiffUsageError(`no merge base of HEAD and main: give --base <ref> (${mb.err || 'git merge-base failed'})`);
+    base = mb.out;
+  } else if (!git('rev-parse', '--verify', '--quiet', `${base}^{commit}`).ok) {
+    throw new DiffUsageError(`--base: '${base}' is not a commit of this repository`);
+  }
   const env = { ...process.env, ...(options.profile === undefined ? {} : { STACK_PROFILE: options.profile }) };
-  try {
-    git('worktree', 'add', '--detach', worktree, base);
-    symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'));
-    const diff = semanticDiff(readManifests(synthAt(worktree, env)), readManifests(synthAt(repo, env)));
-    const changed = diff.added.length + diff.removed.length + diff.changed.length > 0;
-    return { output: options.format === 'json' ? JSON.stringify(diff, null, 2) : formatDiff(diff), changed };
-  } finally {
+  const tmp = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'flobs-diff-'));
+  const worktree = join(tmp, 'base');
+  const release = onInterrupt(() => cleanup());
+  function cleanup(): void {
     git('worktree', 'remove', '--force', worktree);
-    rmSync(worktree, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
+    git('worktree', 'prune');
+  }
+  try {
+    const added = git('worktree', 'add', '--detach', worktree, base);
+    if (!added.ok) throw new DiffUsageError(`cannot check out --base '${base}': ${added.err}`);
+    symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'));
+    synthAt(`base (${base})`, worktree, join(tmp, 'out-base'), env);
+    synthAt('working tree', repo, join(tmp, 'out-head'), env);
+    const diff = semanticDiff(readManifests(join(tmp, 'out-base')), readManifests(join(tmp, 'out-head')));
+    const changed = diff.added.length + diff.removed.length + diff.changed.length > 0;
+    return { output: (options.format ?? DiffFormat.Text) === DiffFormat.Json ? JSON.stringify(diff, null, 2) : formatDiff(diff), changed };
+  } finally {
+    release();
+    cleanup();
   }
 }
 
-function main(argv: string[]): number {
-  const arg = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const format = arg('--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    console.error(`--format must be text or json, got '${format}'`);
-    return 2;
+/** Runs `cleanup` then exits 130/143 on SIGINT/SIGTERM; returns the function that uninstalls it. */
+function onInterrupt(cleanup: () => void): () => void {
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+    const handler = () => {
+      cleanup();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once(signal, handler);
+    return () => process.removeListener(signal, handler);
+  });
+  return () => handlers.forEach((remove) => remove());
+}
+
+export const DIFF_USAGE = 'usage: npm run diff -- [--base <git ref>] [--profile <profile>] [--format text|json]\nexit status: 0 no change, 1 changes, 2 usage, config or base error';
+
+/** The command: parses the arguments strictly, checks the config, diffs; returns the exit code. */
+export function diffMain(argv: readonly string[], repo = process.cwd()): number {
+  try {
+    let values: { base?: string; profile?: string; format?: string; help?: boolean };
+    try {
+      ({ values } = parseArgs({
+        args: [...argv],
+        strict: true,
+        allowPositionals: false,
+        options: { base: { type: 'string' }, profile: { type: 'string' }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      }));
+    } catch (err) {
+      throw new DiffUsageError((err as Error).message);
+    }
+    if (values.help === true) {
+      console.log(DIFF_USAGE);
+      return DiffExit.Unchanged;
+    }
+    const format = values.format ?? DiffFormat.Text;
+    if (!(Object.values(DiffFormat) as string[]).includes(format)) {
+      throw new DiffUsageError(`--format: must be one of ${Object.values(DiffFormat).join(', ')}, got '${format}'`);
+    }
+    for (const [flag, value] of Object.entries({ '--base': values.base, '--profile': values.profile })) {
+      if (value === '') throw new DiffUsageError(`${flag}: needs a value`);
+    }
+    // The working tree's own config check first: a bad STACK_CONFIG / STACK_PROFILE / --profile is a
+    // usage error named by the loader, not a failure deep inside a synth.
+    loadConfig({ ...process.env, ...(values.profile === undefined ? {} : { STACK_PROFILE: values.profile }) });
+    const { output, changed } = runDiff({ repo, base: values.base, profile: values.profile, format: format as DiffFormat });
+    console.log(output);
+    return changed ? DiffExit.Changed : DiffExit.Unchanged;
+  } catch (err) {
+    if (err instanceof DiffUsageError || err instanceof ConfigError) {
+      console.error(`diff: ${err.message}`);
+      console.error(DIFF_USAGE);
+      return DiffExit.Usage;
+    }
+    throw err;
   }
-  const { output, changed } = runDiff({ repo: process.cwd(), base: arg('--base'), profile: arg('--profile'), format });
-  console.log(output);
-  return changed ? 1 : 0;
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = diffMain(process.argv.slice(2));
 }

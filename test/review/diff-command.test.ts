@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runDiff } from '../../src/review/diff-command';
+import { DiffExit, DiffFormat, diffMain, runDiff } from '../../src/review/diff-command';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -25,17 +25,93 @@ test('a change in the working tree shows as object field changes against the bas
   const repo = tempRepo();
   const profiles = join(repo, 'src/config/profiles.ts');
   writeFileSync(profiles, readFileSync(profiles, 'utf8').replace("retention: '3d',\n    retentionSize", "retention: '5d',\n    retentionSize").replace('accuracyMin: 0.5', 'accuracyMin: 0.6'));
-  const { output, changed } = runDiff({ repo, format: 'text' });
+  const { output, changed } = runDiff({ repo, format: DiffFormat.Text });
   expect(changed).toBe(true);
   expect(output).toContain('~ StatefulSet fl-monitoring/prometheus');
   expect(output).toContain('    spec.template.spec.containers[prometheus].args[2]: "--storage.tsdb.retention.time=3d" → "--storage.tsdb.retention.time=5d"');
   expect(output).toContain('    data.fl.rules.yaml.groups[fl.alerts].rules[AccuracyDropped].expr: "fl_accuracy{job=\\"fl-server\\"} < 0.5" → "fl_accuracy{job=\\"fl-server\\"} < 0.6"');
-  const json = JSON.parse(runDiff({ repo, base: 'main', format: 'json' }).output);
+  const json = JSON.parse(runDiff({ repo, base: 'main', format: DiffFormat.Json }).output);
   expect(json.added).toEqual([]);
   expect(json.changed.map((c: { object: string }) => c.object)).toContain('ConfigMap fl-monitoring/prometheus-rules');
 });
 
 test('no change: nothing reported, not changed', () => {
-  const { output, changed } = runDiff({ repo: tempRepo(), base: 'HEAD', format: 'text' });
+  const { output, changed } = runDiff({ repo: tempRepo(), base: 'HEAD', format: DiffFormat.Text });
   expect([output, changed]).toEqual(['no changes', false]);
+});
+
+/** Runs the command in-process as `npm run diff` does; returns its exit code and what it printed. */
+function diffCli(argv: string[], repo: string, env: Record<string, string> = {}): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    return { code: diffMain(argv, repo), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    process.env = saved;
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** The temporary directories the diff leaves behind, and the repository's extra worktrees. */
+function leftovers(repo: string): { tmp: string[]; worktrees: number } {
+  const tmp = readdirSync(tmpdir()).filter((n) => n.startsWith('flobs-diff-') && !n.startsWith('flobs-diff-repo-'));
+  const worktrees = execFileSync('git', ['worktree', 'list', '--porcelain'], { cwd: repo, encoding: 'utf8' }).split('\n').filter((l) => l.startsWith('worktree ')).length;
+  return { tmp, worktrees };
+}
+
+describe('bad arguments: exit 2, a message naming the argument, nothing left behind', () => {
+  let repo: string;
+  let before: string[];
+  beforeAll(() => {
+    repo = tempRepo();
+    before = leftovers(repo).tmp;
+  });
+  afterEach(() => {
+    const after = leftovers(repo);
+    expect(after.tmp.filter((n) => !before.includes(n))).toEqual([]);
+    expect(after.worktrees).toBe(1);
+  });
+
+  test.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--base'], "Option '--base <value>' argument missing"],
+    [['--base', ''], '--base: needs a value'],
+    [['--format', 'yaml'], "--format: must be one of text, json, got 'yaml'"],
+    [['stray'], "Unexpected argument 'stray'"],
+    [['--base', 'no-such-ref'], "--base: 'no-such-ref' is not a commit of this repository"],
+    [['--profile', 'staging'], 'profile: unknown profile; expected one of minikube, production (got "staging")'],
+  ])('%j', (argv, message) => {
+    const r = diffCli(argv, repo);
+    expect(r.err.startsWith('diff: ')).toBe(true);
+    expect(r.err).toContain(message);
+    expect(r.err).toContain('usage: npm run diff');
+    expect(r.out).toBe('');
+    expect(r.code).toBe(DiffExit.Usage);
+  });
+
+  test('a bad STACK_CONFIG is named by the loader, before anything is synthesized', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'flobs-diffcfg-')), 'stack.yaml');
+    writeFileSync(file, 'prometheus:\n  retention: forever\n');
+    const r = diffCli(['--base', 'HEAD'], repo, { STACK_CONFIG: file });
+    expect(r.err).toContain('prometheus.retention');
+    expect(r.err).toContain('"forever"');
+    expect(r.code).toBe(DiffExit.Usage);
+  });
+
+  test('a base that does not build: exit 2 with what the build said, the worktree removed', () => {
+    const main = join(repo, 'src/main.ts');
+    const good = readFileSync(main, 'utf8');
+    writeFileSync(main, `${good}\nthis is not TypeScript(\n`);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', 'broken base');
+    writeFileSync(main, good);
+    const r = diffCli(['--base', 'HEAD'], repo);
+    expect(r.err).toMatch(/diff: cannot build the base \(HEAD\):\n[\s\S]*main\.ts/);
+    expect(r.code).toBe(DiffExit.Usage);
+  });
 });
