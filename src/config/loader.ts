@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readFileSync, statSync } from 'node:fs';
+import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import { DEFAULTS, PROFILE_OVERLAYS } from './profiles';
 import { Profile, StackConfigSchema, type StackConfig } from './schema';
 
@@ -105,9 +105,94 @@ export function resolveConfig(sources: ConfigSources = {}): StackConfig {
   throw new ConfigError(problems, source);
 }
 
+/** Bounds on a STACK_CONFIG file, checked before and while parsing so any input fails fast. */
+export const CONFIG_FILE_LIMITS = {
+  /** A config setting every field is a few KiB; parsing this much YAML takes well under a second. */
+  maxBytes: 64 * 1024,
+  /** YAML aliases resolved (an alias bomb expands exponentially). */
+  maxAliases: 50,
+  /** Mapping keys in the whole document. */
+  maxKeys: 5000,
+} as const;
+
+/** Decodes a config file as UTF-8, naming the encoding problem (UTF-16/32 BOM, invalid bytes). */
+function decodeConfigText(bytes: Buffer, file: string): string {
+  const bom = (...b: number[]) => b.every((v, i) => bytes[i] === v);
+  const problem = (message: string) => new ConfigError([{ path: '(file)', value: file, message }], file);
+  if (bom(0x00, 0x00, 0xfe, 0xff) || bom(0xff, 0xfe, 0x00, 0x00)) throw problem('is UTF-32 (byte order mark); save it as UTF-8');
+  if (bom(0xfe, 0xff) || bom(0xff, 0xfe)) throw problem('is UTF-16 (byte order mark); save it as UTF-8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    throw problem(`is not valid UTF-8 (byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}); save it as UTF-8`);
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 1; i <= bytes.length; i++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, i), { stream: true });
+    } catch {
+      return i - 1;
+    }
+  }
+  return 0;
+}
+
+/**
+ * Parses a config file's text into overrides, within {@link CONFIG_FILE_LIMITS}: the `yaml` library's
+ * own duplicate-key check is quadratic in the keys of a mapping, so it is off and duplicates are found
+ * here in one pass; aliases are counted and bounded.
+ */
+function parseConfigText(text: string, file: string): unknown {
+  const problem = (message: string) => new ConfigError([{ path: '(file)', value: file, message }], file);
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true });
+  } catch (err) {
+    throw problem(`not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc.errors.length > 0) {
+    throw problem(`not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  }
+  let keys = 0;
+  let aliases = 0;
+  let duplicate: string | undefined;
+  visit(doc, {
+    Alias() {
+      aliases += 1;
+      return aliases > CONFIG_FILE_LIMITS.maxAliases ? visit.BREAK : undefined;
+    },
+    Map(_key, map) {
+      keys += map.items.length;
+      if (keys > CONFIG_FILE_LIMITS.maxKeys) return visit.BREAK;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(k)) {
+          duplicate = k;
+          return visit.BREAK;
+        }
+        seen.add(k);
+      }
+      return undefined;
+    },
+  });
+  if (aliases > CONFIG_FILE_LIMITS.maxAliases) throw problem(`has more than ${CONFIG_FILE_LIMITS.maxAliases} YAML aliases; a stack config needs none`);
+  if (keys > CONFIG_FILE_LIMITS.maxKeys) throw problem(`has more than ${CONFIG_FILE_LIMITS.maxKeys} keys; a stack config has a few hundred at most`);
+  if (duplicate !== undefined) throw problem(`not valid YAML: the key ${JSON.stringify(duplicate)} appears twice in one mapping`);
+  if (doc.contents === null) {
+    throw problem('is empty: remove STACK_CONFIG to use the profile defaults, or set at least `profile:`');
+  }
+  return doc.toJS({ maxAliasCount: CONFIG_FILE_LIMITS.maxAliases });
+}
+
 /**
  * The config the environment asks for: `STACK_CONFIG` names a YAML file of overrides (which may set
- * `profile:`), `STACK_PROFILE` picks a profile; with neither, the minikube defaults.
+ * `profile:`), `STACK_PROFILE` picks a profile; with neither, the minikube defaults. The file must be
+ * UTF-8, at most {@link CONFIG_FILE_LIMITS}, and not empty.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const file = env.STACK_CONFIG;
@@ -115,17 +200,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   if (file === undefined || file === '') {
     return resolveConfig({ profile });
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    const size = statSync(file).size;
+    if (size > CONFIG_FILE_LIMITS.maxBytes) {
+      throw new ConfigError([{ path: '(file)', value: file, message: `is ${size} bytes; a stack config is at most ${CONFIG_FILE_LIMITS.maxBytes}` }], file);
+    }
+    bytes = readFileSync(file);
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError([{ path: '(file)', value: file, message: `cannot read STACK_CONFIG: ${(err as Error).message}` }], file);
   }
-  let overrides: unknown;
-  try {
-    overrides = parseYaml(text, { prettyErrors: true }) ?? {};
-  } catch (err) {
-    throw new ConfigError([{ path: '(file)', value: file, message: `not valid YAML: ${(err as Error).message.split('\n')[0]}` }], file);
-  }
+  const overrides = parseConfigText(decodeConfigText(bytes, file), file);
   return resolveConfig({ profile, overrides, source: file });
 }

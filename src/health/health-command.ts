@@ -20,7 +20,7 @@ export const USAGE = `usage: npm run health -- [options]
   --timeout <seconds>             per-request timeout (default: 10)
   --continuous                    check again every --interval seconds until interrupted
   --interval <seconds>            pause between rounds with --continuous (default: 30)
-exit status: 0 healthy, 1 a critical issue, 2 warnings only, ${USAGE_EXIT_CODE} could not check (usage, config, kubeconfig)`;
+exit status: 0 healthy, 1 a critical issue, 2 warnings only, ${USAGE_EXIT_CODE} could not check (usage, config, kubeconfig, API server unreachable)`;
 
 /** Format of the report. */
 export enum ReportFormat {
@@ -162,6 +162,21 @@ function render(report: HealthReport, args: HealthArgs): string {
 }
 
 /**
+ * Why the API server cannot be used at all (no answer, TLS refused, credentials refused), or
+ * undefined when it answers `/version`. Nothing can be checked then: exit {@link USAGE_EXIT_CODE},
+ * not a critical finding about the stack.
+ */
+async function apiServerUnreachable(kube: KubeClient): Promise<string | undefined> {
+  const server = kube.connection.server;
+  try {
+    const res = await kube.request('/version');
+    return res.status === 401 ? `the Kubernetes API server at ${server} refused the kubeconfig's credentials (HTTP 401)` : undefined;
+  } catch (err) {
+    return `cannot reach the Kubernetes API server at ${server}: ${(err as Error).message}`;
+  }
+}
+
+/**
  * The health command: loads the stack config (STACK_CONFIG / STACK_PROFILE / --profile) and the
  * kubeconfig, runs one round of checks (or one per interval with --continuous) and returns the exit
  * status of the last round.
@@ -186,6 +201,13 @@ export async function runHealthCommand(argv: readonly string[], io: CommandIo): 
       return USAGE_EXIT_CODE;
     }
     throw err;
+  }
+  if (kube !== undefined) {
+    const unreachable = await apiServerUnreachable(kube);
+    if (unreachable !== undefined) {
+      io.err(unreachable);
+      return USAGE_EXIT_CODE;
+    }
   }
   const expected = args.checks.has(CheckKind.PODS) || args.checks.has(CheckKind.SERVICES) ? expectedObjects(config) : undefined;
   const options = { config, kube, endpoints: args.endpoints, checks: args.checks, restartWarning: args.restartWarning, timeoutMs: args.timeoutSeconds * 1000 };

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, deepMerge, loadConfig, resolveConfig } from '../../src/config/loader';
+import { CONFIG_FILE_LIMITS, ConfigError, deepMerge, loadConfig, resolveConfig } from '../../src/config/loader';
 import { DEFAULTS } from '../../src/config/profiles';
 
 function problemsOf(fn: () => unknown): string[] {
@@ -16,7 +16,7 @@ function problemsOf(fn: () => unknown): string[] {
   throw new Error('expected a ConfigError');
 }
 
-function writeConfig(text: string): string {
+function writeConfig(text: string | Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'flobs-config-'));
   const file = join(dir, 'stack.yaml');
   writeFileSync(file, text);
@@ -84,4 +84,32 @@ test('the error message lists every problem with path and value', () => {
       '  scrapeInterval: must be a positive duration such as 30s, 5m, 15d (got "soon")\n' +
       '  prometheus.replicas: Too small: expected number to be >=1 (got 0)',
   );
+});
+
+describe('a config file that is not a stack config is named as such, quickly', () => {
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('profile: production\n', 'utf16le')]);
+  const latin1 = Buffer.from('clusterName: "m\xfcnchen"\n', 'latin1');
+  const manyKeys = `x:\n${Array.from({ length: CONFIG_FILE_LIMITS.maxKeys + 1 }, (_, i) => `  k${i}: 1`).join('\n')}\n`;
+  const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 60 }, (_, i) => `b${i}: &b${i} [*${i === 0 ? 'a' : `b${i - 1}`}, *${i === 0 ? 'a' : `b${i - 1}`}]`)].join('\n');
+  test.each([
+    ['an empty file', '', 'is empty: remove STACK_CONFIG to use the profile defaults, or set at least `profile:`'],
+    ['only comments', '# nothing here\n\n', 'is empty: remove STACK_CONFIG to use the profile defaults, or set at least `profile:`'],
+    ['UTF-16 with a byte order mark', utf16, 'is UTF-16 (byte order mark); save it as UTF-8'],
+    ['Latin-1 bytes', latin1, 'is not valid UTF-8 (byte 0xfc at offset 15); save it as UTF-8'],
+    ['a duplicate key', 'prometheus:\n  retention: 3d\n  retention: 5d\n', 'not valid YAML: the key "retention" appears twice in one mapping'],
+    ['too many keys', manyKeys, `has more than ${CONFIG_FILE_LIMITS.maxKeys} keys; a stack config has a few hundred at most`],
+    ['an alias bomb', aliasBomb, `has more than ${CONFIG_FILE_LIMITS.maxAliases} YAML aliases; a stack config needs none`],
+    ['5 MB', `# ${'x'.repeat(5 * 1024 * 1024)}\n`, `is ${5 * 1024 * 1024 + 3} bytes; a stack config is at most ${CONFIG_FILE_LIMITS.maxBytes}`],
+  ])('%s', (_name, content, message) => {
+    const file = writeConfig(content);
+    expect(problemsOf(() => loadConfig({ STACK_CONFIG: file }))).toEqual([`(file): ${message} (got ${JSON.stringify(file)})`]);
+  });
+
+  test('an explicit empty mapping is the documented no-op: the profile defaults', () => {
+    expect(loadConfig({ STACK_CONFIG: writeConfig('{}\n') })).toEqual(DEFAULTS);
+  });
+
+  test('a UTF-8 byte order mark is fine', () => {
+    expect(loadConfig({ STACK_CONFIG: writeConfig('\ufeffprofile: production\n') }).profile).toBe('production');
+  });
 });

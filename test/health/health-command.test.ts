@@ -84,13 +84,25 @@ test.each([
   expect(r.status).toBe(3);
 });
 
-test('a bad stack config, an endpoint for a disabled component, a missing kubeconfig: exit 3 with the reason', () => {
+test('a bad stack config, an endpoint for a disabled component, an unreachable API server, a missing kubeconfig: exit 3 with the reason', () => {
   const bad = writeYaml(tempDir('bad-config'), 'stack.yaml', { prometheus: { retention: 'forever' } });
   const config = run(['--checks', 'probes'], { STACK_CONFIG: bad });
   expect(config.stderr).toContain('prometheus.retention: must be a positive duration such as 30s, 5m, 15d (got "forever")');
   expect(config.status).toBe(3);
   const disabled = run(['--endpoint', 'loki=http://127.0.0.1:1']);
   expect([disabled.stderr.trim(), disabled.status]).toEqual(['--endpoint loki: loki is disabled by the config', 3]);
+  const unreachable = writeYaml(tempDir('unreachable'), 'kubeconfig', {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'gone', cluster: { server: `https://127.0.0.1:${dead}`, 'insecure-skip-tls-verify': true } }],
+    users: [{ name: 'u', user: { token: 'not-a-real-token' } }],
+    contexts: [{ name: 'gone', context: { cluster: 'gone', user: 'u' } }],
+    'current-context': 'gone',
+  });
+  const noServer = run(['--kubeconfig', unreachable, '--checks', 'pods']);
+  expect(noServer.stderr).toMatch(new RegExp(`^cannot reach the Kubernetes API server at https://127\\.0\\.0\\.1:${dead}: .*ECONNREFUSED`));
+  expect(noServer.stderr).not.toContain('not-a-real-token');
+  expect(noServer.status).toBe(3);
   const noKube = run(['--kubeconfig', '/nonexistent/kubeconfig']);
   expect(noKube.stderr).toMatch(/^cannot read kubeconfig \/nonexistent\/kubeconfig: ENOENT/);
   expect(noKube.status).toBe(3);
