@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
+import type { z } from 'zod';
 import { DEFAULTS, PROFILE_OVERLAYS } from './profiles';
-import { Profile, StackConfigSchema, type StackConfig } from './schema';
+import { Profile, SecretKeyRef, StackConfigSchema, type StackConfig } from './schema';
 
 /** One thing wrong with a config: where, what was there, and why it is refused. */
 export interface ConfigProblem {
@@ -28,6 +29,74 @@ export class ConfigError extends Error {
 
 function formatValue(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+/** What an error message prints instead of a value given where a Secret reference belongs. */
+export const REDACTED = '<redacted: may be a secret>';
+
+type PathPattern = readonly (string | typeof ANY_INDEX)[];
+const ANY_INDEX = Symbol('any array index');
+
+/**
+ * Every place of the config schema that holds a {@link SecretKeyRef}, as a path pattern (array
+ * indices as {@link ANY_INDEX}). Read off the schema once, so a new secret field is covered without
+ * being listed anywhere.
+ */
+const SECRET_PATHS: readonly PathPattern[] = (() => {
+  const found: PathPattern[] = [];
+  const walk = (schema: z.core.$ZodType, path: PathPattern): void => {
+    if (schema === SecretKeyRef) {
+      found.push(path);
+      return;
+    }
+    const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+    switch (def.type) {
+      case 'object':
+        for (const [key, child] of Object.entries(def.shape as Record<string, z.core.$ZodType>)) walk(child, [...path, key]);
+        return;
+      case 'array':
+        walk(def.element as z.core.$ZodType, [...path, ANY_INDEX]);
+        return;
+      case 'record':
+        walk(def.valueType as z.core.$ZodType, [...path, ANY_INDEX]);
+        return;
+      case 'union':
+        for (const option of def.options as z.core.$ZodType[]) walk(option, path);
+        return;
+      case 'pipe':
+        walk(def.in as z.core.$ZodType, path);
+        return;
+      default:
+        if (def.innerType !== undefined) walk(def.innerType as z.core.$ZodType, path);
+    }
+  };
+  walk(StackConfigSchema, []);
+  return found;
+})();
+
+/**
+ * The value to print for `path`: redacted when a Secret reference belongs there, and with every
+ * Secret-reference position inside it redacted when it is a mapping or list above one.
+ */
+function printable(path: readonly PropertyKey[], value: unknown): unknown {
+  const matches = (pattern: PathPattern, p: readonly PropertyKey[]) =>
+    p.every((key, i) => i < pattern.length && (pattern[i] === ANY_INDEX ? typeof key === 'number' || /^\d+$/.test(String(key)) : pattern[i] === String(key)));
+  const redactBelow = (node: unknown, rest: PathPattern): unknown => {
+    if (rest.length === 0) return REDACTED;
+    const [head, ...tail] = rest;
+    if (Array.isArray(node)) return head === ANY_INDEX ? node.map((item) => redactBelow(item, tail)) : node;
+    if (!isPlainObject(node)) return node;
+    // A mapping where a list belongs (receivers given as a map) is redacted under every key.
+    if (head === ANY_INDEX) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, redactBelow(v, tail)]));
+    return head in node ? { ...node, [head]: redactBelow(node[head], tail) } : node;
+  };
+  let result = value;
+  for (const pattern of SECRET_PATHS) {
+    // The value sits at or under a secret position: print nothing of it.
+    if (pattern.length <= path.length && matches(pattern, path.slice(0, pattern.length))) return REDACTED;
+    if (matches(pattern, path)) result = redactBelow(result, pattern.slice(path.length));
+  }
+  return result;
 }
 
 /** Where the config comes from. */
@@ -96,10 +165,10 @@ export function resolveConfig(sources: ConfigSources = {}): StackConfig {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const path = [...issue.path, key];
-        problems.push({ path: dotted(path), value: valueAt(merged, path), message: 'unknown field' });
+        problems.push({ path: dotted(path), value: printable(path, valueAt(merged, path)), message: 'unknown field' });
       }
     } else {
-      problems.push({ path: dotted(issue.path), value: valueAt(merged, issue.path), message: issue.message });
+      problems.push({ path: dotted(issue.path), value: printable(issue.path, valueAt(merged, issue.path)), message: issue.message });
     }
   }
   throw new ConfigError(problems, source);

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_FILE_LIMITS, ConfigError, deepMerge, loadConfig, resolveConfig } from '../../src/config/loader';
+import { CONFIG_FILE_LIMITS, ConfigError, deepMerge, loadConfig, REDACTED, resolveConfig } from '../../src/config/loader';
 import { DEFAULTS } from '../../src/config/profiles';
 
 function problemsOf(fn: () => unknown): string[] {
@@ -111,5 +111,35 @@ describe('a config file that is not a stack config is named as such, quickly', (
 
   test('a UTF-8 byte order mark is fine', () => {
     expect(loadConfig({ STACK_CONFIG: writeConfig('\ufeffprofile: production\n') }).profile).toBe('production');
+  });
+});
+
+describe('a value given where a Secret reference belongs is never printed', () => {
+  const hook = 'https://hooks.slack.example/T000/B000/very-secret-token';
+  const receivers = (receiver: Record<string, unknown>) => ({ alertmanager: { receivers: [receiver], routes: { critical: 'oncall', warning: null, info: null } } });
+  test.each([
+    ['a plaintext URL instead of a reference', { name: 'oncall', type: 'webhook', url: hook }, 'alertmanager.receivers.0.url', JSON.stringify(REDACTED)],
+    ['a plaintext password', { name: 'oncall', type: 'email', to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com:587', authUsername: 'u', authPassword: hook }, 'alertmanager.receivers.0.authPassword', JSON.stringify(REDACTED)],
+    ['an extra field beside a reference', { name: 'oncall', type: 'slack', channel: '#fl', apiUrl: { name: 's', key: 'k', value: hook } }, 'alertmanager.receivers.0.apiUrl.value', JSON.stringify(REDACTED)],
+    ['an unknown receiver type: only the type is printed', { name: 'oncall', type: 'pager', url: hook }, 'alertmanager.receivers.0.type', '"pager"'],
+  ])('%s', (_name, receiver, path, printed) => {
+    const err = (() => {
+      try {
+        resolveConfig({ overrides: receivers(receiver) });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.message).not.toContain('very-secret-token');
+    expect(err.problems.map((p) => p.path)).toContain(path);
+    expect(err.message).toContain(`${path}: `);
+    expect(err.message).toContain(`(got ${printed})`);
+  });
+
+  test('a mapping where the receiver list belongs: printed with the reference positions redacted', () => {
+    expect(() => resolveConfig({ overrides: { alertmanager: { receivers: { first: { name: 'oncall', type: 'webhook', url: hook } } } } })).toThrow(
+      `alertmanager.receivers: Invalid input: expected array, received object (got {"first":{"name":"oncall","type":"webhook","url":${JSON.stringify(REDACTED)}}})`,
+    );
   });
 });
