@@ -11,6 +11,7 @@ import { Loki } from './components/loki/loki';
 import { Namespaces } from './components/namespaces/namespaces';
 import { NetworkPolicies } from './components/network-policies/network-policies';
 import { NodeExporter } from './components/node-exporter/node-exporter';
+import { OtelCollector } from './components/otel-collector/otel-collector';
 import { Prometheus } from './components/prometheus/prometheus';
 import { Promtail } from './components/promtail/promtail';
 import { VictoriaMetrics } from './components/victoria-metrics/victoria-metrics';
@@ -34,6 +35,7 @@ const CHART_ORDER = {
   'node-exporter': 32,
   'kube-state-metrics': 33,
   'dcgm-exporter': 34,
+  'otel-collector': 35,
 } as const;
 
 /** What a build of the stack produced, besides the charts in the app. */
@@ -89,6 +91,9 @@ export function buildStack(app: App, config: StackConfig): StackBuild {
     new Promtail(chart('promtail'), 'promtail', { config, topology });
     warnings.push(Promtail.DEPRECATION);
   }
+  if (config.otelCollector.enabled) {
+    new OtelCollector(chart('otel-collector'), 'otel-collector', { config, topology });
+  }
   if (config.fluentd.enabled) {
     new Fluentd(chart('fluentd'), 'fluentd', { config, topology });
   }
@@ -101,7 +106,8 @@ export function buildStack(app: App, config: StackConfig): StackBuild {
   if (config.dcgmExporter.enabled) {
     new DcgmExporter(chart('dcgm-exporter'), 'dcgm-exporter', { config });
   }
-  if (!config.loki.enabled && (config.promtail.enabled || (config.fluentd.enabled && config.fluentd.output.type === 'loki'))) {
+  const shipsToLoki = config.otelCollector.enabled || config.promtail.enabled || (config.fluentd.enabled && config.fluentd.output.type === 'loki');
+  if (!config.loki.enabled && shipsToLoki) {
     warnings.push('loki is disabled but a log agent ships to it: its pushes will fail');
   }
 

@@ -128,7 +128,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
   });
 
   test('pod templates of components with config files carry a checksum of it', () => {
-    for (const name of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'fluentd']) {
+    for (const name of ['prometheus', 'alertmanager', 'grafana', 'loki', 'otel-collector', 'fluentd']) {
       const owner = templates.find((t) => t.owner.metadata.name === name)!;
       expect(owner.metadata.annotations['checksum/config']).toMatch(/^[a-f0-9]{64}$/);
     }
@@ -162,9 +162,10 @@ test('production adds PodDisruptionBudgets for replicated components', () => {
 });
 
 test('disabled components synthesize nothing', () => {
-  const objects = synthStack(configOf('minikube', { loki: { enabled: false }, promtail: { enabled: false }, fluentd: { enabled: false } }));
+  const objects = synthStack(configOf('minikube', { loki: { enabled: false }, otelCollector: { enabled: false }, fluentd: { enabled: false } }));
   const names = new Set(objects.map((o) => o.metadata.labels?.['app.kubernetes.io/name']));
   expect(names.has('loki')).toBe(false);
   expect(names.has('promtail')).toBe(false);
+  expect(names.has('otel-collector')).toBe(false);
   expect(names.has('fluentd')).toBe(false);
 });

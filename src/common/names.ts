@@ -12,6 +12,7 @@ export enum ComponentName {
   FLUENTD = 'fluentd',
   NODE_EXPORTER = 'node-exporter',
   KUBE_STATE_METRICS = 'kube-state-metrics',
+  OTEL_COLLECTOR = 'otel-collector',
 }
 
 /** The kinds of workload the stack deploys (`apps/v1`). */
@@ -47,6 +48,10 @@ export const Ports = {
   loki: 3100,
   lokiGrpc: 9095,
   promtail: 9080,
+  /** OpenTelemetry Collector: its own metrics (internal telemetry, Prometheus pull reader). */
+  otelCollectorMetrics: 8888,
+  /** OpenTelemetry Collector: the `health_check` extension. */
+  otelCollectorHealth: 13133,
   victoriaMetrics: 8428,
   dcgmExporter: 9400,
   fluentdMetrics: 24231,

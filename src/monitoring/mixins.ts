@@ -5,6 +5,7 @@ import { FLUENTD_MIXIN } from '../components/fluentd/mixin';
 import { KUBE_STATE_METRICS_MIXIN } from '../components/kube-state-metrics/mixin';
 import { LOKI_MIXIN } from '../components/loki/mixin';
 import { NODE_EXPORTER_MIXIN } from '../components/node-exporter/mixin';
+import { OTEL_COLLECTOR_MIXIN } from '../components/otel-collector/mixin';
 import { PROMETHEUS_MIXIN } from '../components/prometheus/mixin';
 import { PROMTAIL_MIXIN } from '../components/promtail/mixin';
 import { VICTORIA_METRICS_MIXIN } from '../components/victoria-metrics/mixin';
@@ -20,6 +21,7 @@ export const MIXINS: readonly Mixin[] = [
   ALERTMANAGER_MIXIN,
   LOKI_MIXIN,
   VICTORIA_METRICS_MIXIN,
+  OTEL_COLLECTOR_MIXIN,
   PROMTAIL_MIXIN,
   FLUENTD_MIXIN,
 ];

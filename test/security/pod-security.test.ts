@@ -49,6 +49,7 @@ describe.each(['minikube', 'production'] as const)('%s', (profile) => {
     // Accepted exceptions, each documented on its construct: what the agent needs and why.
     const accepted: Record<string, string[]> = {
       'node-exporter': ['volume proc is hostPath', 'volume sys is hostPath', 'volume root is hostPath', 'hostNetwork is true', 'hostPID is true', 'node-exporter: hostPort 9100'],
+      'otel-collector': ['volume pods is hostPath', 'volume state is hostPath', 'otel-collector: runAsNonRoot is not true', 'otel-collector: runs as uid 0'],
       promtail: ['volume pods is hostPath', 'volume state is hostPath', 'promtail: runAsNonRoot is not true', 'promtail: runs as uid 0'],
       fluentd: ['volume containers is hostPath', 'volume pods is hostPath', 'volume state is hostPath', 'fluentd: runAsNonRoot is not true', 'fluentd: runs as uid 0'],
       'dcgm-exporter': ['volume pod-resources is hostPath', 'dcgm-exporter: runAsNonRoot is not true', 'dcgm-exporter: runs as uid 0'],

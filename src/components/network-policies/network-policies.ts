@@ -22,6 +22,7 @@ export function namespaceOf(config: StackConfig, name: ComponentName): string {
       return config.namespaces.training;
     case ComponentName.NODE_EXPORTER:
     case ComponentName.PROMTAIL:
+    case ComponentName.OTEL_COLLECTOR:
     case ComponentName.FLUENTD:
     case ComponentName.DCGM_EXPORTER:
       return config.namespaces.agents;
@@ -55,6 +56,8 @@ function enabled(config: StackConfig, name: ComponentName): boolean {
       return config.nodeExporter.enabled;
     case ComponentName.KUBE_STATE_METRICS:
       return config.kubeStateMetrics.enabled;
+    case ComponentName.OTEL_COLLECTOR:
+      return config.otelCollector.enabled;
   }
 }
 
@@ -68,6 +71,7 @@ const SCRAPE_PORTS: ReadonlyArray<readonly [ComponentName, number]> = [
   [ComponentName.GRAFANA, Ports.grafana],
   [ComponentName.LOKI, Ports.loki],
   [ComponentName.PROMTAIL, Ports.promtail],
+  [ComponentName.OTEL_COLLECTOR, Ports.otelCollectorMetrics],
   [ComponentName.FLUENTD, Ports.fluentdMetrics],
   [ComponentName.KUBE_STATE_METRICS, Ports.kubeStateMetrics],
   [ComponentName.KUBE_STATE_METRICS, Ports.kubeStateMetricsTelemetry],
@@ -85,6 +89,7 @@ export function stackFlows(config: StackConfig): Flow[] {
     { from: ComponentName.GRAFANA, to: ComponentName.ALERTMANAGER, port: Ports.alertmanager },
     { from: P, to: ComponentName.VICTORIA_METRICS, port: Ports.victoriaMetrics },
     { from: ComponentName.PROMTAIL, to: ComponentName.LOKI, port: Ports.loki },
+    { from: ComponentName.OTEL_COLLECTOR, to: ComponentName.LOKI, port: Ports.loki },
     { from: ComponentName.FLUENTD, to: ComponentName.LOKI, port: Ports.loki },
     { from: ComponentName.FL_CLIENT, to: ComponentName.FL_SERVER, port: Ports.flFleet },
     { from: ComponentName.ALERTMANAGER, to: ComponentName.ALERTMANAGER, port: Ports.alertmanagerCluster },

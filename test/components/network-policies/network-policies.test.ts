@@ -21,12 +21,12 @@ const EXPECTED_MINIKUBE = [
   '* -> fl-monitoring/grafana:3000',
   '* -> fl-monitoring/prometheus:9090',
   'fl-agents/fluentd -> fl-monitoring/loki:3100',
-  'fl-agents/promtail -> fl-monitoring/loki:3100',
+  'fl-agents/otel-collector -> fl-monitoring/loki:3100',
   'fl-monitoring/alertmanager -> fl-monitoring/alertmanager:9094',
   'fl-monitoring/grafana -> fl-monitoring/loki:3100',
   'fl-monitoring/grafana -> fl-monitoring/victoria-metrics:8428',
   'fl-monitoring/prometheus -> fl-agents/fluentd:24231',
-  'fl-monitoring/prometheus -> fl-agents/promtail:9080',
+  'fl-monitoring/prometheus -> fl-agents/otel-collector:8888',
   'fl-monitoring/prometheus -> fl-monitoring/kube-state-metrics:8080',
   'fl-monitoring/prometheus -> fl-monitoring/kube-state-metrics:8081',
   'fl-monitoring/prometheus -> fl-monitoring/loki:3100',
@@ -52,6 +52,12 @@ test('every namespace of ours denies ingress by default', () => {
     ['fl-agents', {}, ['Ingress'], undefined],
     ['fl-training', {}, ['Ingress'], undefined],
   ]);
+});
+
+test('Promtail selected instead of the collector: its flows replace the collector\'s', () => {
+  const flows = allowedFlows(synthStack(configOf('minikube', { promtail: { enabled: true }, otelCollector: { enabled: false } })));
+  expect(flows.filter((f) => !EXPECTED_MINIKUBE.includes(f))).toEqual(['fl-agents/promtail -> fl-monitoring/loki:3100', 'fl-monitoring/prometheus -> fl-agents/promtail:9080']);
+  expect(EXPECTED_MINIKUBE.filter((f) => !flows.includes(f))).toEqual(['fl-agents/otel-collector -> fl-monitoring/loki:3100', 'fl-monitoring/prometheus -> fl-agents/otel-collector:8888']);
 });
 
 test('disabling a component removes its flows', () => {

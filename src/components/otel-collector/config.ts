@@ -1,0 +1,135 @@
+import type { StackConfig } from '../../config/schema';
+import { ComponentName, Ports } from '../../common/names';
+import { endpointUrl, type Topology } from '../../common/topology';
+import { fluentdNamespaces, fluentdShipsToLoki } from '../fluentd/config';
+
+/** Where the collector keeps its file_storage (read checkpoints, persistent send queue): a hostPath, so restarts resume. */
+export const OTEL_STATE_DIR = '/var/lib/otelcol';
+/** Where the kubelet writes container logs: `<namespace>_<pod>_<uid>/<container>/<restart>.log`. */
+export const POD_LOGS_DIR = '/var/log/pods';
+/** The node name, from the downward API (read by the `add` operator's `env()`). */
+export const NODE_NAME_ENV = 'K8S_NODE_NAME';
+
+/**
+ * Component ids of the generated config (v0.165 type names: `file_log` and `otlp_http`, whose old
+ * spellings `filelog`/`otlphttp` are deprecated aliases). The collector of the tests is built from
+ * exactly these components (versions.json `otelcolTools`).
+ */
+export const OtelComponent = {
+  receiver: 'file_log',
+  memoryLimiter: 'memory_limiter',
+  batch: 'batch',
+  exporter: 'otlp_http',
+  health: 'health_check',
+  storage: 'file_storage',
+} as const;
+
+/**
+ * The resource attributes every log record carries: the stream labels Promtail sets, under the same
+ * names, so queries and dashboards select the same streams whichever agent shipped them. Loki indexes
+ * resource attributes as labels only when its `otlp_config` lists them: it must list these.
+ */
+export const OTEL_STREAM_ATTRIBUTES = ['namespace', 'pod', 'container', 'node', 'cluster', 'agent'] as const;
+
+/** Kubernetes resource attributes the `container` operator derives from a log file's path, and the stream attribute each becomes. */
+const FROM_PATH: ReadonlyArray<readonly [string, (typeof OTEL_STREAM_ATTRIBUTES)[number]]> = [
+  ['k8s.namespace.name', 'namespace'],
+  ['k8s.pod.name', 'pod'],
+  ['k8s.container.name', 'container'],
+];
+
+/** Namespaces whose logs this agent leaves to Fluentd: those Fluentd ships to the same Loki, so nothing is shipped twice. */
+export function otelSkippedNamespaces(config: StackConfig): string[] {
+  return fluentdShipsToLoki(config) ? fluentdNamespaces(config) : [];
+}
+
+/** Namespaces whose JSON log lines get their fields parsed into log attributes: the FL namespace, unless Fluentd ships it. */
+export function otelJsonNamespaces(config: StackConfig): string[] {
+  const skipped = otelSkippedNamespaces(config);
+  return [config.namespaces.training].filter((ns) => !skipped.includes(ns));
+}
+
+/** A stanza field of the resource: `resource["k8s.pod.name"]`. */
+function resourceField(key: string): string {
+  return `resource["${key}"]`;
+}
+
+/** The `file_log` operators: CRI/docker parsing with metadata from the path, JSON fields, stream attributes. */
+function operators(config: StackConfig): Record<string, unknown>[] {
+  const json = otelJsonNamespaces(config);
+  return [
+    // No `format`: detected per file (docker, crio or containerd), whatever the node's runtime.
+    { type: 'container', id: 'container', add_metadata_from_filepath: true },
+    ...(json.length > 0
+      ? [{
+          type: 'json_parser',
+          id: 'json-fields',
+          if: `${resourceField('k8s.namespace.name')} in ${JSON.stringify(json)}`,
+          parse_from: 'body',
+          parse_to: 'attributes',
+          // Not every line is JSON (stack traces, library output): those pass unparsed, silently.
+          on_error: 'send_quiet',
+        }]
+      : []),
+    ...FROM_PATH.map(([from, to]) => ({ type: 'move', id: `${to}-attribute`, from: resourceField(from), to: resourceField(to) })),
+    { type: 'add', id: 'node-attribute', field: resourceField('node'), value: `EXPR(env("${NODE_NAME_ENV}"))` },
+    { type: 'add', id: 'cluster-attribute', field: resourceField('cluster'), value: config.clusterName },
+    { type: 'add', id: 'agent-attribute', field: resourceField('agent'), value: ComponentName.OTEL_COLLECTOR },
+  ];
+}
+
+/**
+ * The collector's config.yaml: tail this node's pod logs, parse them, ship them to Loki's OTLP
+ * endpoint; checkpoints and the send queue in file_storage; health and own metrics for the kubelet
+ * and Prometheus.
+ */
+export function otelCollectorConfig(config: StackConfig, topology: Topology): Record<string, unknown> {
+  const slice = config.otelCollector;
+  const skipped = otelSkippedNamespaces(config);
+  const C = OtelComponent;
+  return {
+    extensions: {
+      [C.health]: { endpoint: `0.0.0.0:${Ports.otelCollectorHealth}` },
+      // The hostPath mount provides it; creating it when missing keeps the config valid wherever it runs.
+      [C.storage]: { directory: OTEL_STATE_DIR, create_directory: true },
+    },
+    receivers: {
+      [C.receiver]: {
+        include: [`${POD_LOGS_DIR}/*/*/*.log`],
+        ...(skipped.length > 0 ? { exclude: skipped.map((ns) => `${POD_LOGS_DIR}/${ns}_*/*/*.log`) } : {}),
+        // From the start of files first seen; afterwards from the checkpoints in file_storage.
+        start_at: 'beginning',
+        include_file_path: true,
+        include_file_name: false,
+        storage: C.storage,
+        // Back-pressure (memory_limiter refusing, queue full) pauses reading instead of dropping.
+        retry_on_failure: { enabled: true },
+        operators: operators(config),
+      },
+    },
+    processors: {
+      // Percentages of the container's memory limit (read from the cgroup): no size written twice.
+      [C.memoryLimiter]: { check_interval: '1s', limit_percentage: 80, spike_limit_percentage: 25 },
+      [C.batch]: { timeout: '5s', send_batch_size: 1024, send_batch_max_size: 2048 },
+    },
+    exporters: {
+      [C.exporter]: {
+        // Loki's native OTLP ingestion; the exporter appends /v1/logs.
+        endpoint: endpointUrl(topology.loki, '/otlp'),
+        sending_queue: { enabled: true, sizer: 'requests', queue_size: slice.queueSize, storage: C.storage },
+        retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '0s' },
+      },
+    },
+    service: {
+      extensions: [C.health, C.storage],
+      pipelines: { logs: { receivers: [C.receiver], processors: [C.memoryLimiter, C.batch], exporters: [C.exporter] } },
+      telemetry: {
+        logs: { encoding: 'json' },
+        metrics: {
+          level: 'normal',
+          readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: Ports.otelCollectorMetrics } } } }],
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import {
+  OTEL_STATE_DIR,
+  OTEL_STREAM_ATTRIBUTES,
+  OtelComponent,
+  otelCollectorConfig,
+  otelJsonNamespaces,
+  otelSkippedNamespaces,
+} from '../../../src/components/otel-collector/config';
+import { promtailConfig } from '../../../src/components/promtail/config';
+import { topologyOf } from '../../../src/common/topology';
+import { resolveConfig } from '../../../src/config/loader';
+
+type Operator = { type: string; id: string; if?: string; from?: string; to?: string; field?: string; value?: string };
+type Doc = Record<string, any>;
+const build = (overrides: Record<string, unknown> = {}): Doc => {
+  const config = resolveConfig({ overrides });
+  return otelCollectorConfig(config, topologyOf(config));
+};
+const receiver = (doc: Doc): Doc => doc.receivers[OtelComponent.receiver];
+const ops = (doc: Doc): Operator[] => receiver(doc).operators;
+const FORWARD = { fluentd: { output: { type: 'forward', host: 'aggregator', port: 24224 } } };
+
+test('tails every pod log on the node, resuming from file_storage on a host path', () => {
+  const doc = build();
+  expect(receiver(doc)).toMatchObject({ include: ['/var/log/pods/*/*/*.log'], start_at: 'beginning', include_file_path: true, storage: OtelComponent.storage });
+  expect(doc.extensions[OtelComponent.storage]).toEqual({ directory: OTEL_STATE_DIR, create_directory: true });
+  expect(doc.exporters[OtelComponent.exporter].sending_queue).toMatchObject({ enabled: true, storage: OtelComponent.storage, queue_size: 1000 });
+});
+
+test('CRI and docker logs: the container operator detects the format and takes the metadata from the path', () => {
+  const [first] = ops(build());
+  expect(first).toEqual({ type: 'container', id: 'container', add_metadata_from_filepath: true });
+  expect(first).not.toHaveProperty('format');
+});
+
+test('streams carry the same labels as Promtail sets, under the same names', () => {
+  const config = resolveConfig({ overrides: { promtail: { enabled: true }, otelCollector: { enabled: false } } });
+  const promtailLabels = (promtailConfig(config, topologyOf(config)) as Doc).scrape_configs[0].relabel_configs
+    .map((r: { target_label?: string }) => r.target_label)
+    .filter((l: string | undefined) => l !== undefined && !l.startsWith('__'));
+  const set = ops(build()).filter((o) => o.type === 'move' || o.type === 'add').map((o) => /^resource\["(.+)"\]$/.exec(o.to ?? o.field ?? '')![1]);
+  expect(set).toEqual([...OTEL_STREAM_ATTRIBUTES]);
+  // Promtail's `app` comes from the pod's labels, which only the API knows: see the report on k8sattributes.
+  expect(promtailLabels.filter((l: string) => !set.includes(l))).toEqual(['app']);
+  const add = (id: string) => ops(build()).find((o) => o.id === id)!.value;
+  expect([add('node-attribute'), add('cluster-attribute'), add('agent-attribute')]).toEqual(['EXPR(env("K8S_NODE_NAME"))', 'minikube', 'otel-collector']);
+});
+
+test('nothing is shipped twice: the namespaces Fluentd ships to Loki are excluded, and only those', () => {
+  expect(receiver(build()).exclude).toEqual(['/var/log/pods/fl-training_*/*/*.log']);
+  expect(receiver(build({ fluentd: { enabled: false } }))).not.toHaveProperty('exclude');
+  expect(receiver(build(FORWARD))).not.toHaveProperty('exclude');
+  expect(receiver(build({ loki: { enabled: false } }))).not.toHaveProperty('exclude');
+});
+
+test("the FL namespace's JSON lines are parsed into attributes whenever this agent ships them", () => {
+  const json = (doc: Doc) => ops(doc).find((o) => o.type === 'json_parser');
+  expect(json(build())).toBeUndefined();
+  expect(json(build({ fluentd: { enabled: false } }))).toEqual({
+    type: 'json_parser',
+    id: 'json-fields',
+    if: 'resource["k8s.namespace.name"] in ["fl-training"]',
+    parse_from: 'body',
+    parse_to: 'attributes',
+    on_error: 'send_quiet',
+  });
+  // Parsed before the namespace attribute is renamed, so the condition still finds it.
+  const order = ops(build(FORWARD)).map((o) => o.id);
+  expect(order.indexOf('json-fields')).toBeLessThan(order.indexOf('namespace-attribute'));
+  const custom = resolveConfig({ overrides: { namespaces: { training: 'fl-jobs' }, fluentd: { enabled: false } } });
+  expect([otelJsonNamespaces(custom), otelSkippedNamespaces(custom)]).toEqual([['fl-jobs'], []]);
+});
+
+test("exports to Loki's OTLP endpoint, from the topology", () => {
+  expect(build().exporters[OtelComponent.exporter].endpoint).toBe('http://loki.fl-monitoring.svc:3100/otlp');
+  expect(build({ namespaces: { monitoring: 'obs' } }).exporters[OtelComponent.exporter].endpoint).toBe('http://loki.obs.svc:3100/otlp');
+});
+
+test('one logs pipeline: file_log -> memory_limiter -> batch -> otlp_http; health and own metrics served', () => {
+  const { service, extensions } = build();
+  expect(service.pipelines).toEqual({ logs: { receivers: ['file_log'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_http'] } });
+  expect(service.extensions).toEqual(['health_check', 'file_storage']);
+  expect(extensions.health_check).toEqual({ endpoint: '0.0.0.0:13133' });
+  expect(service.telemetry.metrics.readers).toEqual([{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888 } } } }]);
+});
+
+test('the queue size comes from the config', () => {
+  expect(build({ otelCollector: { queueSize: 64 } }).exporters.otlp_http.sending_queue.queue_size).toBe(64);
+});
