@@ -14,7 +14,8 @@ export const DEFAULTS: StackConfig = {
   namespaces: { monitoring: 'fl-monitoring', agents: 'fl-agents', training: 'fl-training' },
   scrapeInterval: '30s',
   evaluationInterval: '30s',
-  runbookBaseUrl: 'https://fl-observability.example.com/runbooks',
+  // The generated runbook pages, relative to the repository; set an http(s) URL where they are served.
+  runbookBaseUrl: 'docs/runbooks',
   prometheus: {
     enabled: true,
     replicas: 1,
@@ -30,6 +31,8 @@ export const DEFAULTS: StackConfig = {
     storage: { size: '1Gi' },
     receivers: [],
     routes: { critical: null, warning: null, info: null },
+    teamRoutes: [],
+    deadMansSwitch: null,
     groupWait: '30s',
     groupInterval: '5m',
     repeatInterval: '4h',
@@ -41,7 +44,9 @@ export const DEFAULTS: StackConfig = {
     adminSecret: { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
   },
   loki: { enabled: true, resources: res('100m', '256Mi', '500m', '512Mi'), storage: { size: '5Gi' }, retention: '3d' },
-  promtail: { enabled: true, resources: res('40m', '64Mi', '200m', '128Mi') },
+  // Promtail reached end-of-life: the OpenTelemetry Collector is the node log agent.
+  promtail: { enabled: false, resources: res('40m', '64Mi', '200m', '128Mi') },
+  otelCollector: { enabled: true, resources: res('40m', '96Mi', '200m', '192Mi'), queueSize: 1000 },
   fluentd: { enabled: true, resources: res('50m', '160Mi', '300m', '320Mi'), output: { type: 'loki' } },
   victoriaMetrics: { enabled: true, resources: res('100m', '256Mi', '500m', '512Mi'), storage: { size: '5Gi' }, retention: '30d' },
   dcgmExporter: { enabled: false, resources: res('50m', '128Mi', '200m', '256Mi') },
@@ -66,13 +71,16 @@ export const DEFAULTS: StackConfig = {
   },
   thresholds: {
     accuracyMin: 0.5,
-    roundDurationP95Seconds: 300,
     trainingStalledFor: '10m',
     gpuTemperatureCelsius: 85,
     gpuIdleUtilizationPercent: 10,
     nodeCpuUtilization: 0.9,
     nodeMemoryUtilization: 0.9,
     nodeDiskUtilization: 0.85,
+    logQueueUtilization: 0.8,
+    gpuMemoryUtilization: 0.95,
+    volumeFreeRatio: 0.1,
+    volumeFullWithin: '4h',
   },
 };
 
@@ -99,6 +107,7 @@ export const PROFILE_OVERLAYS: Readonly<Record<Profile, ConfigOverlay>> = {
     grafana: { resources: res('200m', '512Mi', '1', '1Gi'), storage: { size: '10Gi' } },
     loki: { resources: res('500m', '1Gi', '2', '4Gi'), storage: { size: '100Gi' }, retention: '30d' },
     promtail: { resources: res('100m', '128Mi', '500m', '256Mi') },
+    otelCollector: { resources: res('100m', '192Mi', '500m', '384Mi') },
     fluentd: { resources: res('100m', '256Mi', '500m', '512Mi') },
     victoriaMetrics: { resources: res('500m', '2Gi', '2', '4Gi'), storage: { size: '200Gi' }, retention: '180d' },
     dcgmExporter: { enabled: true },

@@ -8,6 +8,7 @@ import {
   parseCpuMillis,
   parseDuration,
 } from './values';
+import { maxRoundSeconds } from '../components/fl/round-duration';
 
 /**
  * The schema of the fully merged stack config (defaults ⊕ profile ⊕ file). Every object is strict:
@@ -93,14 +94,23 @@ export const Receiver = z.discriminatedUnion('type', [
     authUsername: z.string().min(1),
     authPassword: SecretKeyRef,
   }),
+  /** PagerDuty Events API v2; the routing (integration) key is read from the Secret file. */
+  z.strictObject({ name: dnsLabel, type: z.literal('pagerduty'), routingKey: SecretKeyRef }),
+  /** Opsgenie; the API key is read from the Secret file. */
+  z.strictObject({ name: dnsLabel, type: z.literal('opsgenie'), apiKey: SecretKeyRef }),
+  /** Microsoft Teams (Workflows/Power Automate webhook); the webhook URL is read from the Secret file. */
+  z.strictObject({ name: dnsLabel, type: z.literal('msteams'), webhookUrl: SecretKeyRef }),
 ]);
 export type Receiver = z.infer<typeof Receiver>;
 
 export const Thresholds = z.strictObject({
   /** AccuracyDropped fires below this accuracy. */
   accuracyMin: z.number().gt(0).lt(1),
-  /** RoundDurationHigh fires when the p95 round duration exceeds this many seconds. */
-  roundDurationP95Seconds: z.number().positive(),
+  /**
+   * RoundDurationHigh fires when the p95 round duration exceeds this many seconds; it must be below
+   * 2 × fl.roundTimeout, the top bucket of the round-duration histogram. @default - fl.roundTimeout in seconds
+   */
+  roundDurationP95Seconds: z.number().positive().optional(),
   /** TrainingStalled fires when no round completed for this long. */
   trainingStalledFor: duration,
   /** GpuTemperatureHigh fires above this temperature, °C. */
@@ -111,6 +121,14 @@ export const Thresholds = z.strictObject({
   nodeCpuUtilization: z.number().gt(0).lt(1),
   nodeMemoryUtilization: z.number().gt(0).lt(1),
   nodeDiskUtilization: z.number().gt(0).lt(1),
+  /** OtelCollectorQueueNearlyFull fires when a send queue is fuller than this fraction of its capacity. @default 0.8 */
+  logQueueUtilization: z.number().gt(0).lt(1),
+  /** HighGPUMemoryUsage fires when a GPU's framebuffer is fuller than this fraction. @default 0.95 */
+  gpuMemoryUtilization: z.number().gt(0).lt(1),
+  /** PersistentVolumeLowOnSpace fires when a volume of the stack has less than this fraction free. @default 0.1 */
+  volumeFreeRatio: z.number().gt(0).lt(1),
+  /** PersistentVolumeFillingUp fires when a volume's trend says it fills within this time. @default '4h' */
+  volumeFullWithin: duration,
 });
 export type Thresholds = z.infer<typeof Thresholds>;
 
@@ -122,14 +140,20 @@ export const StackConfigSchema = z
     namespaces: z.strictObject({
       /** Prometheus, Alertmanager, Grafana, Loki, VictoriaMetrics, kube-state-metrics. */
       monitoring: dnsLabel,
-      /** Node agents that need host access: node-exporter, promtail, fluentd, dcgm-exporter. */
+      /** Node agents that need host access: node-exporter, otel-collector, promtail, fluentd, dcgm-exporter. */
       agents: dnsLabel,
       /** The FL server and clients. */
       training: dnsLabel,
     }),
     scrapeInterval: duration,
     evaluationInterval: duration,
-    runbookBaseUrl: z.url(),
+    /**
+     * Base of every alert's `runbook_url` (`<base>/<AlertName>.md`): an http(s) URL where docs/runbooks/
+     * is served, or that path relative to the repository. @default 'docs/runbooks'
+     */
+    runbookBaseUrl: z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^[a-z0-9._-]+(\/[a-z0-9._-]+)*$/)], {
+      message: 'must be an http(s) URL or a repository-relative path such as docs/runbooks',
+    }),
     prometheus: z.strictObject({ ...componentBase, replicas, storage: Storage, retention: duration, retentionSize: bytes }),
     alertmanager: z.strictObject({
       ...componentBase,
@@ -138,6 +162,10 @@ export const StackConfigSchema = z
       receivers: z.array(Receiver),
       /** Receiver per severity; `null` drops alerts of that severity. */
       routes: z.strictObject({ critical: dnsLabel.nullable(), warning: dnsLabel.nullable(), info: dnsLabel.nullable() }),
+      /** Receivers by the alerts' `team` label, checked before the severity routes. @default [] */
+      teamRoutes: z.array(z.strictObject({ team: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: 'must be a plain team name' }), receiver: dnsLabel })),
+      /** The receiver of the always-firing Watchdog (a dead man's switch service); `null` drops it. @default null */
+      deadMansSwitch: dnsLabel.nullable(),
       groupWait: duration,
       groupInterval: duration,
       repeatInterval: duration,
@@ -149,7 +177,14 @@ export const StackConfigSchema = z
       adminSecret: z.strictObject({ name: dnsLabel, userKey: z.string().min(1), passwordKey: z.string().min(1) }),
     }),
     loki: z.strictObject({ ...componentBase, storage: Storage, retention: duration }),
+    /** Deprecated (end-of-life 2026-03-02): the OpenTelemetry Collector is the node log agent. Enabled: @default false */
     promtail: z.strictObject({ ...componentBase }),
+    /** The node log agent: the OpenTelemetry Collector shipping pod logs to Loki over OTLP. Enabled: @default true */
+    otelCollector: z.strictObject({
+      ...componentBase,
+      /** Capacity of the persistent send queue, in requests (batches); reading pauses when it is full. @default 1000 */
+      queueSize: z.number().int().min(1).max(100_000),
+    }),
     fluentd: z.strictObject({
       ...componentBase,
       /** Where fluentd sends the FL workloads' logs. `loki` uses the stack's Loki. */
@@ -194,6 +229,22 @@ export const StackConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['alertmanager', 'receivers', i, 'name'], message: `duplicate receiver name '${name}'` });
       }
     });
+    const known = (target: string | null, path: (string | number)[], field: string): void => {
+      if (target !== null && !names.includes(target)) {
+        ctx.addIssue({ code: 'custom', path: ['alertmanager', ...path], message: `${field} names receiver '${target}', which is not in alertmanager.receivers` });
+      }
+    };
+    known(config.alertmanager.deadMansSwitch, ['deadMansSwitch'], 'deadMansSwitch');
+    config.alertmanager.teamRoutes.forEach((t, i) => known(t.receiver, ['teamRoutes', i, 'receiver'], `team ${t.team}`));
+    const maxRound = maxRoundSeconds(config.fl.roundTimeout);
+    const roundThreshold = config.thresholds.roundDurationP95Seconds;
+    if (roundThreshold !== undefined && roundThreshold >= maxRound) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'roundDurationP95Seconds'],
+        message: `thresholds.roundDurationP95Seconds ${roundThreshold} is not below ${maxRound}, the top bucket of fl_round_duration_seconds (2 × fl.roundTimeout ${config.fl.roundTimeout}): the p95 can never exceed it`,
+      });
+    }
     for (const severity of Severity.options) {
       const target = config.alertmanager.routes[severity];
       if (target !== null && !names.includes(target)) {
@@ -217,7 +268,14 @@ export const StackConfigSchema = z
         message: `minClients ${config.fl.minClients} exceeds numClients ${config.fl.numClients}`,
       });
     }
-    for (const key of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'fluentd', 'victoriaMetrics', 'dcgmExporter', 'nodeExporter', 'kubeStateMetrics'] as const) {
+    if (config.promtail.enabled && config.otelCollector.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['promtail', 'enabled'],
+        message: 'promtail.enabled and otelCollector.enabled are both true: every pod log would be shipped twice; enable one node log agent',
+      });
+    }
+    for (const key of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'otelCollector', 'fluentd', 'victoriaMetrics', 'dcgmExporter', 'nodeExporter', 'kubeStateMetrics'] as const) {
       checkLimits(config[key].resources, [key, 'resources'], ctx);
     }
     checkLimits(config.fl.server.resources, ['fl', 'server', 'resources'], ctx);

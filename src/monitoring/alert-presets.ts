@@ -20,6 +20,10 @@ export interface CounterIncreasingProps {
   readonly for?: string;
   readonly summary: string;
   readonly description: string;
+  /** Runbook: what is at risk while it fires. */
+  readonly impact: string;
+  /** Runbook: what to do. */
+  readonly mitigation: string;
 }
 
 /** "Failures are happening": the rate of a failure counter has stayed above zero. */
@@ -33,6 +37,8 @@ export function counterIncreasing(p: CounterIncreasingProps): AlertRuleProps {
     severity: p.severity,
     summary: p.summary,
     description: p.description,
+    impact: p.impact,
+    mitigation: p.mitigation,
     test: {
       firing: { series: [{ series: input, values: '0+3x40' }], at: '30m', labels: Object.fromEntries(p.by.map((l) => [l, p.example[l] ?? ''])) },
       quiet: { series: [{ series: input, values: '7x40' }], at: '30m' },
@@ -48,7 +54,17 @@ export interface TargetDownProps {
   readonly severity: Severity;
   readonly summary: string;
   readonly description: string;
+  /** Runbook: what is at risk while it fires. */
+  readonly impact: string;
+  /** Runbook: what to do. */
+  readonly mitigation: string;
 }
+
+/**
+ * Labels of every {@link targetDown} alert: Alertmanager inhibits them while the generic
+ * ServiceDown fires for the same pod, so one outage pages once.
+ */
+export const TARGET_DOWN_LABELS: Readonly<Record<string, string>> = { symptom: 'target_down' };
 
 /** A component's scrape target has been down for 5 minutes. */
 export function targetDown(p: TargetDownProps): AlertRuleProps {
@@ -57,9 +73,12 @@ export function targetDown(p: TargetDownProps): AlertRuleProps {
     alert: p.alert,
     expr: `${sel('up', p.component)} == 0`,
     for: '5m',
+    labels: TARGET_DOWN_LABELS,
     severity: p.severity,
     summary: p.summary,
     description: p.description,
+    impact: p.impact,
+    mitigation: p.mitigation,
     test: {
       firing: { series: [{ series: series('up', p.component, labels), values: '0x10' }], at: '7m', labels: { job: p.component, ...labels } },
       quiet: { series: [{ series: series('up', p.component, labels), values: '1x10' }], at: '7m' },

@@ -1,10 +1,11 @@
 import { stringify } from 'yaml';
 import type { ProvisionedDashboard } from '../components/grafana/grafana';
+import { DEFAULTS } from '../config/profiles';
 import type { StackConfig } from '../config/schema';
 import { MIXINS } from './mixins';
 import { MetricCatalog } from './catalog';
 import type { DashboardDef, Mixin, MixinContext } from './mixin';
-import { promtoolTests, type RuleGroupBuilder } from './rules';
+import { promtoolTests, type AlertRuleProps, type RuleGroupBuilder } from './rules';
 
 /** Everything the stack's mixins produce, rendered. */
 export interface MonitoringOutput {
@@ -17,13 +18,22 @@ export interface MonitoringOutput {
   readonly dashboards: readonly ProvisionedDashboard[];
   /** The dashboards as built, for checks. */
   readonly dashboardDefs: readonly DashboardDef[];
+  /** Every shipped alert with its group and rule file, for the runbooks and the alert table. */
+  readonly alerts: readonly ShippedAlert[];
+}
+
+/** An alert as shipped: its definition and where it lives. */
+export interface ShippedAlert {
+  readonly rule: AlertRuleProps;
+  readonly group: string;
+  readonly ruleFile: string;
 }
 
 const YAML_OPTIONS = { lineWidth: 0 } as const;
 
-/** The catalog of every metric any component exports. */
-export function fullCatalog(mixins: readonly Mixin[] = MIXINS): MetricCatalog {
-  return new MetricCatalog(mixins.flatMap((m) => m.metrics));
+/** The catalog of every metric any component exports, for a config (its buckets follow it). @default config - the defaults (minikube profile) */
+export function fullCatalog(mixins: readonly Mixin[] = MIXINS, config: StackConfig = DEFAULTS): MetricCatalog {
+  return new MetricCatalog(mixins.flatMap((m) => (typeof m.metrics === 'function' ? m.metrics(config) : m.metrics)));
 }
 
 /**
@@ -31,7 +41,7 @@ export function fullCatalog(mixins: readonly Mixin[] = MIXINS): MetricCatalog {
  * then alerts and dashboards. Everything is checked as it is built (see RuleGroupBuilder).
  */
 export function collectMonitoring(config: StackConfig, mixins: readonly Mixin[] = MIXINS): MonitoringOutput {
-  const catalog = fullCatalog(mixins);
+  const catalog = fullCatalog(mixins, config);
   const enabled = mixins.filter((m) => m.enabled(config));
   const recorded = new Set<string>();
   const base: MixinContext = { config, catalog, recorded };
@@ -44,10 +54,12 @@ export function collectMonitoring(config: StackConfig, mixins: readonly Mixin[] 
   const ruleFiles: Record<string, string> = {};
   const ruleTests: Record<string, string> = {};
   const dashboardDefs: DashboardDef[] = [];
+  const alerts: ShippedAlert[] = [];
   for (const m of enabled) {
     const groups = [...(recordingGroups.get(m.name) ?? []), ...(m.alertingRules?.(base) ?? [])];
     if (groups.length > 0) {
       const file = `${m.name}.rules.yaml`;
+      alerts.push(...groups.flatMap((g) => g.alertRules.map((rule) => ({ rule, group: g.name, ruleFile: file }))));
       ruleFiles[file] = stringify({ groups: groups.map((g) => g.build(config.runbookBaseUrl)) }, YAML_OPTIONS);
       // promtool evaluates every rule file the tests list; recorded series of other files are
       // listed too so cross-file references resolve.
@@ -60,5 +72,5 @@ export function collectMonitoring(config: StackConfig, mixins: readonly Mixin[] 
     dashboardDefs.push(...(m.dashboards?.(base) ?? []));
   }
   const dashboards = dashboardDefs.map((d) => ({ uid: d.uid, folder: d.folder, json: `${JSON.stringify(d.json, null, 2)}\n` }));
-  return { catalog, ruleFiles, ruleTests, dashboards, dashboardDefs };
+  return { catalog, ruleFiles, ruleTests, dashboards, dashboardDefs, alerts };
 }

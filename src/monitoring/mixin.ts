@@ -24,7 +24,8 @@ export interface Mixin {
   readonly name: string;
   /** Whether the component is deployed by this config (its rules and dashboards are shipped only then). */
   readonly enabled: (config: StackConfig) => boolean;
-  readonly metrics: readonly MetricDef[];
+  /** Its part of the metric catalog; a function where the contract follows the config (e.g. histogram buckets). */
+  readonly metrics: readonly MetricDef[] | ((config: StackConfig) => readonly MetricDef[]);
   /** Recording rules first: other mixins' rules and dashboards may use their series. */
   readonly recordingRules?: (ctx: MixinContext) => readonly RuleGroupBuilder[];
   readonly alertingRules?: (ctx: MixinContext) => readonly RuleGroupBuilder[];

@@ -60,3 +60,24 @@ export function matchers(labels: Readonly<Record<string, string>>, regex: readon
     .map((k) => `${k}${regex.includes(k) ? '=~' : '='}${JSON.stringify(labels[k])}`);
   return `{${parts.join(', ')}}`;
 }
+
+/**
+ * The instant vector selectors of a PromQL query, as written (`metric{a="b"}`), in order of first
+ * appearance: the raw series an expression is built from.
+ */
+export function vectorSelectors(query: string): string[] {
+  const found: string[] = [];
+  promqlParser.parse(query).iterate({
+    enter(node) {
+      if (node.name === 'VectorSelector') {
+        const text = query.slice(node.from, node.to);
+        if (!found.includes(text)) {
+          found.push(text);
+        }
+        return false;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}

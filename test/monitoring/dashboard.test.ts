@@ -5,7 +5,8 @@ import { ALERTMANAGER_METRICS } from '../../src/components/alertmanager/metrics'
 import { dcgmExporterDashboards } from '../../src/components/dcgm-exporter/dashboards';
 import { DCGM_METRICS } from '../../src/components/dcgm-exporter/metrics';
 import { flDashboards } from '../../src/components/fl/dashboards';
-import { FL_METRICS } from '../../src/components/fl/metrics';
+import { flMetrics } from '../../src/components/fl/metrics';
+import { DEFAULTS } from '../../src/config/profiles';
 import { FLUENTD_METRICS } from '../../src/components/fluentd/metrics';
 import { DatasourceUid } from '../../src/components/grafana/config';
 import { kubeStateMetricsDashboards } from '../../src/components/kube-state-metrics/dashboards';
@@ -13,8 +14,9 @@ import { KUBE_STATE_METRICS } from '../../src/components/kube-state-metrics/metr
 import { lokiDashboards } from '../../src/components/loki/dashboards';
 import { LOKI_METRICS } from '../../src/components/loki/metrics';
 import { NODE_EXPORTER_METRICS } from '../../src/components/node-exporter/metrics';
+import { OTEL_COLLECTOR_METRICS } from '../../src/components/otel-collector/metrics';
 import { prometheusDashboards } from '../../src/components/prometheus/dashboards';
-import { CADVISOR_METRICS, PROMETHEUS_METRICS } from '../../src/components/prometheus/metrics';
+import { CADVISOR_METRICS, KUBELET_METRICS, PROMETHEUS_METRICS } from '../../src/components/prometheus/metrics';
 import { PROMTAIL_METRICS } from '../../src/components/promtail/metrics';
 import { VICTORIA_METRICS_METRICS } from '../../src/components/victoria-metrics/metrics';
 import { resolveConfig } from '../../src/config/loader';
@@ -47,12 +49,14 @@ import { parseLogQL, parsePromQL } from '../../src/monitoring/promql';
 const CATALOG = new MetricCatalog([
   ...ALERTMANAGER_METRICS,
   ...DCGM_METRICS,
-  ...FL_METRICS,
+  ...flMetrics(DEFAULTS),
   ...FLUENTD_METRICS,
   ...KUBE_STATE_METRICS,
   ...LOKI_METRICS,
   ...NODE_EXPORTER_METRICS,
+  ...OTEL_COLLECTOR_METRICS,
   ...CADVISOR_METRICS,
+  ...KUBELET_METRICS,
   ...PROMETHEUS_METRICS,
   ...PROMTAIL_METRICS,
   ...VICTORIA_METRICS_METRICS,
@@ -179,7 +183,7 @@ const CONFIGS: Record<string, StackConfig> = {
       victoriaMetrics: { enabled: false },
       alertmanager: { enabled: false },
       fluentd: { enabled: false },
-      promtail: { enabled: false },
+      otelCollector: { enabled: false },
       loki: { enabled: false },
     },
   }),
@@ -339,10 +343,15 @@ describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, conf
 });
 
 describe('the stack health dashboard follows the config', () => {
+  test('one volume panel per enabled PVC-backed component, its threshold from the config', () => {
+    const volumes = (config: StackConfig) => panelsOf(prometheusDashboards(contextOf(config))[0]!).filter((p) => p.title?.startsWith('Volume used: ') === true).map((p) => p.title);
+    expect(volumes(CONFIGS['default (minikube)']!)).toEqual(['Volume used: prometheus', 'Volume used: grafana', 'Volume used: loki', 'Volume used: alertmanager', 'Volume used: victoria-metrics']);
+  });
+
   test('rows of disabled components are left out', () => {
     const titles = (config: StackConfig) => panelsOf(prometheusDashboards(contextOf(config))[0]!).filter((p) => p.type === 'row').map((p) => p.title);
-    expect(titles(CONFIGS['default (minikube)']!)).toEqual(['Scrape targets', 'Prometheus', 'Alertmanager', 'Loki', 'VictoriaMetrics', 'Log agents']);
-    expect(titles(CONFIGS['optional components disabled']!)).toEqual(['Scrape targets', 'Prometheus']);
+    expect(titles(CONFIGS['default (minikube)']!)).toEqual(['Scrape targets', 'Prometheus', 'Alertmanager', 'Loki', 'VictoriaMetrics', 'Volumes', 'Log agents']);
+    expect(titles(CONFIGS['optional components disabled']!)).toEqual(['Scrape targets', 'Prometheus', 'Volumes']);
   });
 });
 

@@ -22,8 +22,18 @@ const withReceivers = resolveConfig({
         { name: 'pager', type: 'webhook', url: { name: 'am-secrets', key: 'pager-url' } },
         { name: 'chat', type: 'slack', channel: '#fl-alerts', apiUrl: { name: 'am-secrets', key: 'slack-url' } },
         { name: 'mail', type: 'email', to: 'team@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: { name: 'am-secrets', key: 'smtp' } },
+        { name: 'pd', type: 'pagerduty', routingKey: { name: 'am-secrets', key: 'pagerduty-routing-key' } },
+        { name: 'og', type: 'opsgenie', apiKey: { name: 'am-secrets', key: 'opsgenie-api-key' } },
+        { name: 'teams', type: 'msteams', webhookUrl: { name: 'am-secrets', key: 'teams-webhook-url' } },
+        { name: 'dms', type: 'webhook', url: { name: 'am-secrets', key: 'dead-mans-switch-url' } },
       ],
       routes: { critical: 'pager', warning: 'chat', info: 'mail' },
+      teamRoutes: [
+        { team: 'ml-research', receiver: 'pd' },
+        { team: 'platform', receiver: 'og' },
+        { team: 'data', receiver: 'teams' },
+      ],
+      deadMansSwitch: 'dms',
     },
   },
 });
@@ -42,10 +52,21 @@ test.each([
   ['severity=critical', 'pager'],
   ['severity=warning', 'chat'],
   ['severity=info', 'mail'],
-  ['alertname=Watchdog', 'blackhole'],
+  ['severity=critical team=ml-research', 'pd'],
+  ['severity=warning team=platform', 'og'],
+  ['severity=info team=data', 'teams'],
+  ['severity=critical team=unknown', 'pager'],
+  ['alertname=Watchdog severity=none', 'dms'],
+  ['alertname=InfoInhibitor severity=none', 'blackhole'],
 ])('amtool config routes test: %s reaches %s', (labels, receiver) => {
-  const r = spawnSync(tool('amtool'), ['config', 'routes', 'test', `--config.file=${writeConfig(withReceivers)}`, `--verify.receivers=${receiver}`, 'alertname=X', labels], { encoding: 'utf8' });
+  const r = spawnSync(tool('amtool'), ['config', 'routes', 'test', `--config.file=${writeConfig(withReceivers)}`, `--verify.receivers=${receiver}`, 'alertname=X', ...labels.split(' ')], { encoding: 'utf8' });
   expect(r.stdout.trim()).toBe(receiver);
+  expect(r.status).toBe(0);
+});
+
+test.each(['minikube', 'production'] as const)('amtool config routes test (%s): with no dead man\'s switch configured the Watchdog reaches the null receiver', (profile) => {
+  const r = spawnSync(tool('amtool'), ['config', 'routes', 'test', `--config.file=${writeConfig(resolveConfig({ profile }))}`, '--verify.receivers=blackhole', 'alertname=Watchdog', 'severity=none'], { encoding: 'utf8' });
+  expect(r.stdout.trim()).toBe('blackhole');
   expect(r.status).toBe(0);
 });
 

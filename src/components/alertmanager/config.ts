@@ -1,4 +1,7 @@
 import type { Receiver, Severity, StackConfig } from '../../config/schema';
+import { TARGET_DOWN_LABELS } from '../../monitoring/alert-presets';
+import { META_SEVERITY } from '../../monitoring/rules';
+import { SERVICE_DOWN } from '../prometheus/mixin';
 
 /** The subset of Alertmanager's configuration file this stack writes, typed. */
 export interface AlertmanagerReceiver {
@@ -13,6 +16,9 @@ export interface AlertmanagerReceiver {
     readonly auth_password_file: string;
     readonly send_resolved: boolean;
   }[];
+  readonly pagerduty_configs?: readonly { readonly routing_key_file: string; readonly send_resolved: boolean; readonly description: string }[];
+  readonly opsgenie_configs?: readonly { readonly api_key_file: string; readonly send_resolved: boolean; readonly message: string }[];
+  readonly msteamsv2_configs?: readonly { readonly webhook_url_file: string; readonly send_resolved: boolean; readonly title: string; readonly text: string }[];
 }
 
 export interface AlertmanagerRoute {
@@ -32,8 +38,16 @@ export interface AlertmanagerConfigFile {
   readonly receivers: readonly AlertmanagerReceiver[];
 }
 
-/** The receiver that drops what no configured receiver takes. */
+/**
+ * The null receiver: it has no integration, so what reaches it is dropped. It takes what no
+ * configured receiver takes, the meta alerts (severity `none`) and, with no dead man's switch
+ * configured, the Watchdog.
+ */
 export const BLACKHOLE = 'blackhole';
+/** The always-firing alert that proves the alerting pipeline works (routed to `alertmanager.deadMansSwitch`). */
+export const WATCHDOG = 'Watchdog';
+/** The meta alert that holds back info alerts unless a warning or critical fires in their namespace. */
+export const INFO_INHIBITOR = 'InfoInhibitor';
 /** Where receiver secrets are mounted: one directory per Secret. */
 export const SECRETS_DIR = '/etc/alertmanager/secrets';
 
@@ -44,9 +58,30 @@ export function secretFile(ref: { name: string; key: string }): string {
 
 /** The Secrets the receivers read, by name. */
 export function receiverSecretNames(receivers: readonly Receiver[]): string[] {
-  const names = receivers.map((r) => (r.type === 'webhook' ? r.url.name : r.type === 'slack' ? r.apiUrl.name : r.authPassword.name));
-  return [...new Set(names)].sort();
+  return [...new Set(receivers.map((r) => receiverSecret(r).name))].sort();
 }
+
+/** The Secret key a receiver reads its credential from. */
+function receiverSecret(r: Receiver): { name: string; key: string } {
+  switch (r.type) {
+    case 'webhook':
+      return r.url;
+    case 'slack':
+      return r.apiUrl;
+    case 'email':
+      return r.authPassword;
+    case 'pagerduty':
+      return r.routingKey;
+    case 'opsgenie':
+      return r.apiKey;
+    case 'msteams':
+      return r.webhookUrl;
+  }
+}
+
+/** Notification title and text shared by the chat-like integrations. */
+const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}';
+const TEXT = '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}';
 
 function receiver(r: Receiver): AlertmanagerReceiver {
   switch (r.type) {
@@ -60,11 +95,17 @@ function receiver(r: Receiver): AlertmanagerReceiver {
             api_url_file: secretFile(r.apiUrl),
             channel: r.channel,
             send_resolved: true,
-            title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}',
-            text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.description }}\n{{ end }}',
+            title: TITLE,
+            text: TEXT,
           },
         ],
       };
+    case 'pagerduty':
+      return { name: r.name, pagerduty_configs: [{ routing_key_file: secretFile(r.routingKey), send_resolved: true, description: TITLE }] };
+    case 'opsgenie':
+      return { name: r.name, opsgenie_configs: [{ api_key_file: secretFile(r.apiKey), send_resolved: true, message: TITLE }] };
+    case 'msteams':
+      return { name: r.name, msteamsv2_configs: [{ webhook_url_file: secretFile(r.webhookUrl), send_resolved: true, title: TITLE, text: TEXT }] };
     case 'email':
       return {
         name: r.name,
@@ -78,7 +119,14 @@ function receiver(r: Receiver): AlertmanagerReceiver {
 /** Severities from the most to the least urgent; the routing tree follows this order. */
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 
-/** alertmanager.yml: grouped by alertname and namespace, critical inhibits warning, one route per severity. */
+/** How often the Watchdog is re-sent to the dead man's switch: the service expects a steady heartbeat. */
+const WATCHDOG_REPEAT = '1m';
+
+/**
+ * alertmanager.yml: the Watchdog to the dead man's switch (or the null receiver), meta alerts
+ * dropped, then one route per team (`team` label) and one per severity; grouped by alertname and
+ * namespace; critical inhibits warning, InfoInhibitor holds back info alerts.
+ */
 export function alertmanagerConfig(config: StackConfig): AlertmanagerConfigFile {
   const am = config.alertmanager;
   return {
@@ -88,11 +136,24 @@ export function alertmanagerConfig(config: StackConfig): AlertmanagerConfigFile 
       group_wait: am.groupWait,
       group_interval: am.groupInterval,
       repeat_interval: am.repeatInterval,
-      routes: SEVERITIES.map((severity) => ({ receiver: am.routes[severity] ?? BLACKHOLE, matchers: [`severity="${severity}"`] })),
+      routes: [
+        { receiver: am.deadMansSwitch ?? BLACKHOLE, matchers: [`alertname="${WATCHDOG}"`], group_wait: '0s', group_interval: WATCHDOG_REPEAT, repeat_interval: WATCHDOG_REPEAT },
+        { receiver: BLACKHOLE, matchers: [`severity="${META_SEVERITY}"`] },
+        ...am.teamRoutes.map((t) => ({ receiver: t.receiver, matchers: [`team="${t.team}"`] })),
+        ...SEVERITIES.map((severity) => ({ receiver: am.routes[severity] ?? BLACKHOLE, matchers: [`severity="${severity}"`] })),
+      ],
     },
     inhibit_rules: [
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'namespace'] },
       { source_matchers: ['severity=~"critical|warning"'], target_matchers: ['severity="info"'], equal: ['alertname', 'namespace'] },
+      // Info alerts reach a receiver only together with a warning or critical in their namespace.
+      { source_matchers: [`alertname="${INFO_INHIBITOR}"`], target_matchers: ['severity="info"'], equal: ['namespace'] },
+      // One outage, one page: the generic ServiceDown mutes the component's own "…Down" alert of the same pod.
+      {
+        source_matchers: [`alertname="${SERVICE_DOWN}"`],
+        target_matchers: Object.entries(TARGET_DOWN_LABELS).map(([k, v]) => `${k}="${v}"`),
+        equal: ['namespace', 'pod'],
+      },
     ],
     receivers: [{ name: BLACKHOLE }, ...am.receivers.map(receiver)],
   };

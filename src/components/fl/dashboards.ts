@@ -1,5 +1,6 @@
 import { ComponentName } from '../../common/names';
 import { ROUND_DURATION_P95 } from './metrics';
+import { roundDurationThresholdSeconds } from './round-duration';
 import {
   dashboard,
   dashboardDef,
@@ -116,8 +117,8 @@ export function flDashboards(ctx: MixinContext): DashboardDef[] {
           ], { width: 8, bars: true, description: 'Rounds finished per interval.' }),
           timeseriesPanel('Round duration p95', Unit.SECONDS, [promQuery(q.roundDurationP95, 'p95')], {
             width: 8,
-            threshold: { value: thresholds.roundDurationP95Seconds },
-            description: `Dashed line: the RoundDurationHigh threshold (${thresholds.roundDurationP95Seconds}s).`,
+            threshold: { value: roundDurationThresholdSeconds(ctx.config) },
+            description: `Dashed line: the RoundDurationHigh threshold (${roundDurationThresholdSeconds(ctx.config)}s).`,
           }),
           timeseriesPanel('Samples per round', Unit.SHORT, [promQuery(q.samplesPerRound, 'samples')], { width: 8 }),
           timeseriesPanel('Client failures by phase', Unit.NONE, [promQuery(q.clientFailuresByPhase, '{{phase}}')], {

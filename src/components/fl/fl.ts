@@ -19,7 +19,8 @@ import {
   selectPods,
   type ComponentIdentity,
 } from '../../common/workload';
-import { parseDuration } from '../../config/values';
+import { flMetrics, ROUND_DURATION } from './metrics';
+import { roundTimeoutSeconds } from './round-duration';
 import { kplus } from '../../k8s';
 import { Duration } from 'cdk8s';
 
@@ -35,7 +36,9 @@ export function flServerEnv(config: StackConfig): Record<string, string> {
     FL_STRATEGY: config.fl.strategy,
     FL_MODEL_NAME: config.fl.modelName,
     FL_ROUND_FAILURE_POLICY: config.fl.roundFailurePolicy,
-    FL_ROUND_TIMEOUT_SECONDS: String(parseDuration(config.fl.roundTimeout)! / 1000),
+    FL_ROUND_TIMEOUT_SECONDS: String(roundTimeoutSeconds(config.fl.roundTimeout)),
+    // The histogram buckets of the metric contract (they follow fl.roundTimeout): the server has no list of its own.
+    FL_ROUND_DURATION_BUCKETS: flMetrics(config).find((m) => m.name === ROUND_DURATION)!.buckets!.join(','),
     FL_SERVER_HOST: '0.0.0.0',
     FL_SERVER_PORT: String(Ports.flFleet),
     FL_METRICS_PORT: String(Ports.flMetrics),

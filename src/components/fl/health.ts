@@ -2,20 +2,21 @@ import { ComponentName, Ports } from '../../common/names';
 import { MetricType } from '../../monitoring/catalog';
 import { exposedSampleNames, httpFailure, listSome, type ComponentProbe, type HttpCheck } from '../../health/probe';
 import { critical, ok, warning } from '../../health/status';
-import { FL_METRICS } from './metrics';
+import type { StackConfig } from '../../config/schema';
+import { flMetrics } from './metrics';
 
 const METRICS_PATH = '/metrics';
 
 /** The server's part of the metric contract, as the sample names that show each metric. */
-function serverContract(): { name: string; samples: string[] }[] {
-  return FL_METRICS.filter((m) => m.exporter === ComponentName.FL_SERVER).map((m) => ({
+function serverContract(config: StackConfig): { name: string; samples: string[] }[] {
+  return flMetrics(config).filter((m) => m.exporter === ComponentName.FL_SERVER).map((m) => ({
     name: m.name,
     samples: m.type === MetricType.HISTOGRAM ? [`${m.name}_bucket`, `${m.name}_count`] : [m.name],
   }));
 }
 
 /** Every fl-server metric of the catalog is exported: none is critical, some missing a warning. */
-function metricsCheck(): HttpCheck {
+function metricsCheck(config: StackConfig): HttpCheck {
   return {
     name: 'fl metrics',
     path: METRICS_PATH,
@@ -24,7 +25,7 @@ function metricsCheck(): HttpCheck {
         return critical(`${METRICS_PATH}: ${httpFailure(res)}`);
       }
       const exposed = exposedSampleNames(res.body);
-      const contract = serverContract();
+      const contract = serverContract(config);
       const missing = contract.filter((m) => !m.samples.some((s) => exposed.has(s))).map((m) => m.name);
       if (missing.length === contract.length) {
         return critical(`no fl_* metric of the contract in ${METRICS_PATH} (${contract.length} expected)`);
@@ -41,5 +42,5 @@ export const FL_SERVER_PROBE: ComponentProbe = {
   component: ComponentName.FL_SERVER,
   enabled: (config) => config.fl.enabled,
   endpoint: (topology) => ({ ...topology.flServer, port: Ports.flMetrics }),
-  checks: () => [metricsCheck()],
+  checks: (config) => [metricsCheck(config)],
 };

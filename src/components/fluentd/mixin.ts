@@ -16,6 +16,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: 'Fluentd fails to ship the FL workload logs.',
         description: 'Fluentd {{ $labels.pod }} output {{ $labels.plugin_id }} keeps failing; FL logs are buffered or lost.',
+        impact: 'FL workload logs are buffered on the node and lost when the buffer overflows: training logs go missing in Loki.',
+        mitigation: "Check the output's destination (Loki up? `fluentd.output` host reachable?) and the Fluentd log for the error; the buffer queue panel of the stack health dashboard shows how much is waiting.",
       }),
     ),
   ];

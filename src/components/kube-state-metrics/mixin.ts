@@ -18,6 +18,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: 'A container is crash-looping.',
         description: 'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} keeps crashing.',
+        impact: "The container's work (training, storage, shipping) is interrupted at every restart, with growing back-off.",
+        mitigation: '`kubectl -n <namespace> logs <pod> -c <container> --previous` shows why it exited; check config changes rolled with the last deploy and the probes.',
         test: {
           firing: { series: [{ series: series('kube_pod_container_status_waiting_reason', E, { ...c, reason: 'CrashLoopBackOff' }), values: '1x10' }], at: '6m', labels: { job: E, ...c, reason: 'CrashLoopBackOff' } },
           quiet: { series: [{ series: series('kube_pod_container_status_waiting_reason', E, { ...c, reason: 'CrashLoopBackOff' }), values: '0x10' }], at: '6m' },
@@ -30,6 +32,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: 'A container was OOM-killed.',
         description: 'Container {{ $labels.container }} of {{ $labels.namespace }}/{{ $labels.pod }} ran out of memory and restarted; raise its memory limit or reduce its load.',
+        impact: 'The container lost its in-memory state and restarted; repeated kills become a crash loop.',
+        mitigation: 'Compare its working set with the limit on the resources dashboard; raise `<component>.resources.limits.memory` or reduce its load (series, log volume, clients).',
         test: {
           firing: {
             series: [
@@ -55,6 +59,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: 'A pod has not been running for 15 minutes.',
         description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} is stuck pending, unknown or failed.',
+        impact: 'The pod does no work: a component, an FL client or the FL server is missing.',
+        mitigation: '`kubectl -n <namespace> describe pod <pod>`: pending pods wait for resources, a node selector/toleration (GPU nodes), a PVC or a Secret; failed pods show their exit reason.',
         test: {
           firing: { series: [{ series: series('kube_pod_status_phase', E, { namespace: c.namespace, pod: c.pod, phase: 'Pending' }), values: '1x20' }], at: '17m', labels: { namespace: c.namespace, pod: c.pod } },
           quiet: { series: [{ series: series('kube_pod_status_phase', E, { namespace: c.namespace, pod: c.pod, phase: 'Pending' }), values: '0x20' }], at: '17m' },

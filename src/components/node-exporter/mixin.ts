@@ -33,6 +33,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: `A node's CPU is more than ${t.nodeCpuUtilization * 100}% busy.`,
         description: 'Node {{ $labels.node }} has been CPU-saturated for 15 minutes; training and agents on it slow down.',
+        impact: 'Everything on the node slows down: FL rounds take longer, agents lag, probes may time out.',
+        mitigation: 'Find the busiest pods on the node (resources dashboard, `container_cpu_usage_seconds_total`); spread the FL clients or add nodes.',
         test: {
           // idle seconds per minute: 3 (95% busy) vs 30 (50% busy)
           firing: { series: [{ series: series('node_cpu_seconds_total', E, { ...node, cpu: '0', mode: 'idle' }), values: '0+3x40' }], at: '25m', labels: node },
@@ -46,6 +48,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: `A node uses more than ${t.nodeMemoryUtilization * 100}% of its memory.`,
         description: 'Node {{ $labels.node }} is short of memory; pods on it risk OOM kills and eviction.',
+        impact: 'Pods on the node risk OOM kills and eviction.',
+        mitigation: 'Find the largest working sets on the node; lower requests/limits that are oversized or move workloads away.',
         test: {
           firing: {
             series: [
@@ -71,6 +75,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: `A node filesystem is more than ${t.nodeDiskUtilization * 100}% full.`,
         description: 'Filesystem {{ $labels.mountpoint }} on {{ $labels.node }} is nearly full; the kubelet will start evicting pods.',
+        impact: 'The kubelet evicts pods when the node filesystem crosses its eviction threshold; container logs and images cannot be written.',
+        mitigation: 'Clean up images and logs on the node (`crictl rmi --prune`), check which pods write to emptyDir or host paths, grow the disk.',
         test: {
           firing: {
             series: [

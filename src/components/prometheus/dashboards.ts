@@ -15,7 +15,7 @@ import {
 import type { DashboardDef, MixinContext } from '../../monitoring/mixin';
 import { sel } from '../../monitoring/selectors';
 
-const { PROMETHEUS, ALERTMANAGER, LOKI, PROMTAIL, VICTORIA_METRICS, FLUENTD } = ComponentName;
+const { PROMETHEUS, ALERTMANAGER, LOKI, PROMTAIL, VICTORIA_METRICS, FLUENTD, OTEL_COLLECTOR } = ComponentName;
 /** The stack's components are spread over namespaces: `namespace` is a multi-select here. */
 const NS = { namespace: '~$namespace' };
 /** Targets of the jobs picked in the `job` variable. */
@@ -36,8 +36,31 @@ export function stackJobs(config: StackConfig): string[] {
     [ComponentName.FLUENTD]: config.fluentd.enabled,
     [ComponentName.NODE_EXPORTER]: config.nodeExporter.enabled,
     [ComponentName.KUBE_STATE_METRICS]: config.kubeStateMetrics.enabled,
+    [ComponentName.OTEL_COLLECTOR]: config.otelCollector.enabled,
   };
   return [...Object.values(ComponentName).filter((name) => enabled[name]), 'kubelet', 'cadvisor'];
+}
+
+/**
+ * The PVC-backed components and whether this config deploys them. Their claims are named after
+ * them (StatefulSets: `data-<name>-<ordinal>`, Grafana: `<name>-data`).
+ */
+function volumeComponents(config: StackConfig): ComponentName[] {
+  const enabled: Partial<Record<ComponentName, boolean>> = {
+    [PROMETHEUS]: config.prometheus.enabled,
+    [ALERTMANAGER]: config.alertmanager.enabled,
+    [VICTORIA_METRICS]: config.victoriaMetrics.enabled,
+    [LOKI]: config.loki.enabled,
+    [ComponentName.GRAFANA]: config.grafana.enabled,
+  };
+  return Object.values(ComponentName).filter((name) => enabled[name] === true);
+}
+
+/** Used fraction of a component's volumes, per claim. */
+function volumeUsed(component: ComponentName): string {
+  const claims = { ...NS, persistentvolumeclaim: `~.*${component}.*` };
+  const by = (metric: string): string => `sum by (persistentvolumeclaim) (${sel(metric, 'kubelet', claims)})`;
+  return `1 - ${by('kubelet_volume_stats_available_bytes')} / ${by('kubelet_volume_stats_capacity_bytes')}`;
 }
 
 /** Per-second rate of a counter of a component, summed by some labels. */
@@ -74,6 +97,11 @@ function stackQueries(config: StackConfig) {
     vmRows: rateBy('type', 'vm_rows_inserted_total', VICTORIA_METRICS),
     vmFreeDisk: `min by (path) (${sel('vm_free_disk_space_bytes', VICTORIA_METRICS, NS)})`,
     vmDataSize: `sum by (type) (${sel('vm_data_size_bytes', VICTORIA_METRICS, NS)})`,
+    otelAccepted: rateBy('pod', 'otelcol_receiver_accepted_log_records', OTEL_COLLECTOR),
+    otelSent: rateBy('pod', 'otelcol_exporter_sent_log_records', OTEL_COLLECTOR),
+    otelFailed: rateBy('pod', 'otelcol_exporter_send_failed_log_records', OTEL_COLLECTOR),
+    otelRefused: rateBy('pod', 'otelcol_receiver_refused_log_records', OTEL_COLLECTOR),
+    otelQueue: `max by (pod) (${sel('otelcol_exporter_queue_size', OTEL_COLLECTOR, NS)} / ${sel('otelcol_exporter_queue_capacity', OTEL_COLLECTOR, NS)})`,
     promtailSent: rateBy('pod', 'promtail_sent_entries_total', PROMTAIL),
     promtailDropped: rateBy('reason', 'promtail_dropped_entries_total', PROMTAIL),
     fluentdErrors: gaugeIncreaseBy('plugin_id', 'fluentd_output_status_num_errors', FLUENTD),
@@ -161,7 +189,36 @@ export function prometheusDashboards(ctx: MixinContext): DashboardDef[] {
       ],
     });
   }
+  const volumes = volumeComponents(config);
+  if (volumes.length > 0) {
+    rows.push({
+      title: 'Volumes',
+      panels: volumes.map((component) =>
+        timeseriesPanel(`Volume used: ${component}`, Unit.RATIO, [promQuery(volumeUsed(component), '{{persistentvolumeclaim}}')], {
+          width: Math.max(6, Math.floor(24 / volumes.length)),
+          threshold: { value: 1 - config.thresholds.volumeFreeRatio },
+          description: `Used fraction of each ${component} PVC (kubelet volume stats); dashed line: PersistentVolumeLowOnSpace.`,
+        }),
+      ),
+    });
+  }
   const logAgents: RowSpec['panels'][number][] = [];
+  if (config.otelCollector.enabled) {
+    logAgents.push(
+      timeseriesPanel('Collector records read vs sent', Unit.PER_SECOND, [
+        promQuery(q.otelAccepted, '{{pod}} read'),
+        promQuery(q.otelSent, '{{pod}} sent'),
+      ], { width: 8, description: 'Log records the OpenTelemetry Collector read from pod logs, and those it sent to Loki.' }),
+      timeseriesPanel('Collector records failed or refused', Unit.PER_SECOND, [
+        promQuery(q.otelFailed, '{{pod}} send failed'),
+        promQuery(q.otelRefused, '{{pod}} refused'),
+      ], { width: 8, description: 'Records dropped after the exporter gave up, and records the pipeline refused (memory limit, full queue).' }),
+      timeseriesPanel('Collector send queue', Unit.RATIO, [promQuery(q.otelQueue, '{{pod}}')], {
+        width: 8,
+        description: `Fill of the persistent send queue; OtelCollectorQueueNearlyFull fires above ${config.thresholds.logQueueUtilization * 100}%.`,
+      }),
+    );
+  }
   if (config.promtail.enabled) {
     logAgents.push(
       timeseriesPanel('Promtail entries sent', Unit.PER_SECOND, [promQuery(q.promtailSent, '{{pod}}')], { width: 12 }),

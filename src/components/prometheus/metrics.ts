@@ -11,6 +11,12 @@ export const CADVISOR_METRICS: readonly MetricDef[] = [
   metric('cadvisor', 'container_network_transmit_bytes_total', MetricType.COUNTER, 'Bytes sent per pod interface.', { labels: ['namespace', 'pod', 'interface'], unit: 'bytes' }),
 ];
 
+/** kubelet series: volume usage of every mounted PVC (the kubelet's own /metrics). */
+export const KUBELET_METRICS: readonly MetricDef[] = [
+  metric('kubelet', 'kubelet_volume_stats_available_bytes', MetricType.GAUGE, 'Available bytes in the volume.', { labels: ['namespace', 'persistentvolumeclaim'], unit: 'bytes' }),
+  metric('kubelet', 'kubelet_volume_stats_capacity_bytes', MetricType.GAUGE, 'Capacity in bytes of the volume.', { labels: ['namespace', 'persistentvolumeclaim'], unit: 'bytes' }),
+];
+
 /** Prometheus's own series, and the ones it writes for every target. */
 export const PROMETHEUS_METRICS: readonly MetricDef[] = [
   metric(P, 'up', MetricType.GAUGE, '1 when the last scrape of the target succeeded.'),
@@ -21,4 +27,8 @@ export const PROMETHEUS_METRICS: readonly MetricDef[] = [
   metric(P, 'prometheus_remote_storage_samples_total', MetricType.COUNTER, 'Samples queued for remote storage.', { labels: ['remote_name', 'url'] }),
   metric(P, 'prometheus_notifications_errors_total', MetricType.COUNTER, 'Errors sending alerts to Alertmanager.', { labels: ['alertmanager'] }),
   metric(P, 'prometheus_tsdb_head_series', MetricType.GAUGE, 'Series in the head block.'),
+  metric(P, 'prometheus_tsdb_compactions_failed_total', MetricType.COUNTER, 'Compactions of blocks that failed.'),
+  metric(P, 'prometheus_tsdb_reloads_failures_total', MetricType.COUNTER, 'Reloads of the block directory that failed.'),
+  metric(P, 'prometheus_tsdb_wal_corruptions_total', MetricType.COUNTER, 'WAL corruptions found (and repaired, losing data) at start.'),
+  metric(P, 'ALERTS', MetricType.GAUGE, 'Pending and firing alerts, written by Prometheus for every alerting rule.', { labels: ['alertname', 'alertstate', 'severity'] }),
 ];

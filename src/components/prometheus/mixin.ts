@@ -1,27 +1,55 @@
 import { ComponentName } from '../../common/names';
+import { parseDuration } from '../../config/values';
 import { counterIncreasing } from '../../monitoring/alert-presets';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
+import { sel } from '../../monitoring/selectors';
 import { prometheusDashboards } from './dashboards';
-import { CADVISOR_METRICS, PROMETHEUS_METRICS } from './metrics';
+import { CADVISOR_METRICS, KUBELET_METRICS, PROMETHEUS_METRICS } from './metrics';
 
 const P = ComponentName.PROMETHEUS;
 
+/** The alert that pages for any scrape target that is down; the per-component "…Down" alerts yield to it. */
+export const SERVICE_DOWN = 'ServiceDown';
+
+/** Free fraction of every PVC in a namespace (all PVC-backed components of the stack live in the monitoring namespace). */
+export function volumeFreeRatio(namespace: string): string {
+  const scope = { namespace };
+  return `${sel('kubelet_volume_stats_available_bytes', 'kubelet', scope)} / ${sel('kubelet_volume_stats_capacity_bytes', 'kubelet', scope)}`;
+}
+
 function alerting(ctx: MixinContext): RuleGroupBuilder[] {
+  const { thresholds } = ctx.config;
   const ns = ctx.config.namespaces.monitoring;
   const target = { job: ComponentName.LOKI, namespace: ns, pod: 'loki-0' };
+  const up = `up{job="${target.job}", namespace="${ns}", pod="${target.pod}"}`;
+  const pvc = { namespace: ns, persistentvolumeclaim: 'data-prometheus-0' };
+  const volume = (metric: string): string => `${metric}{job="kubelet", namespace="${ns}", persistentvolumeclaim="${pvc.persistentvolumeclaim}"}`;
+  const capacity = 10 * 2 ** 30;
+  const freePercent = Math.round(thresholds.volumeFreeRatio * 100);
+  const fullWithinSeconds = parseDuration(thresholds.volumeFullWithin)! / 1000;
+  // Filling-up scenario: 5% of the capacity used per hour, checked when the volume has half of
+  // what that rate uses in volumeFullWithin left (so it fills within it).
+  const hourlyUse = capacity * 0.05;
+  const fillAt = Math.round((60 * (capacity - (hourlyUse * fullWithinSeconds) / 3600 / 2)) / hourlyUse);
+  const available = sel('kubelet_volume_stats_available_bytes', 'kubelet', { namespace: ns });
+  const prometheusPod = { namespace: ns, pod: 'prometheus-0' };
   return [
     new RuleGroupBuilder('prometheus.alerts', ctx.catalog, ctx.recorded)
       .alert({
-        alert: 'TargetDown',
+        alert: SERVICE_DOWN,
         expr: 'up == 0',
-        for: '5m',
-        severity: 'warning',
-        summary: 'A scrape target is down.',
-        description: 'Prometheus cannot scrape {{ $labels.job }} pod {{ $labels.namespace }}/{{ $labels.pod }}.',
+        for: '1m',
+        severity: 'critical',
+        summary: 'A scraped service is down.',
+        description: '{{ $labels.job }} pod {{ $labels.namespace }}/{{ $labels.pod }} has not answered scrapes for more than 1 minute.',
+        impact: 'The service is down or unreachable from Prometheus: what it does (training, storage, alert delivery, log shipping) may have stopped, and its own alerts cannot fire.',
+        mitigation:
+          'Check the pod (`kubectl -n <namespace> describe pod <pod>`, its events and logs): crash loop, OOM kill, failing readiness, or a NetworkPolicy that blocks Prometheus. The per-component "…Down" alerts of the same pod are inhibited while this one fires.',
+        diagnose: [`count by (job) (up == 0)`],
         test: {
-          firing: { series: [{ series: `up{job="${target.job}", namespace="${ns}", pod="${target.pod}"}`, values: '0x10' }], at: '7m', labels: target },
-          quiet: { series: [{ series: `up{job="${target.job}", namespace="${ns}", pod="${target.pod}"}`, values: '1x10' }], at: '7m' },
+          firing: { series: [{ series: up, values: '0x10' }], at: '3m', labels: target },
+          quiet: { series: [{ series: up, values: '1x10' }], at: '3m' },
         },
       })
       .alert(
@@ -35,6 +63,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
           for: '5m',
           summary: 'Prometheus fails to evaluate rules: alerts may not fire.',
           description: 'Prometheus {{ $labels.pod }} fails to evaluate rule group {{ $labels.rule_group }}.',
+          impact: 'Alerts and recorded series of the group are missing: an outage it should report goes unnoticed.',
+          mitigation: 'Read the Prometheus log for the failing rule (query timeouts, many-to-many matching after a label change); fix the rule in its mixin and run `npm run generate`.',
         }),
       )
       .alert(
@@ -47,6 +77,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
           severity: 'warning',
           summary: 'Prometheus fails to write samples to VictoriaMetrics.',
           description: 'Prometheus {{ $labels.pod }} fails to send samples to {{ $labels.url }}; long-term storage has gaps.',
+          impact: 'Long-term metrics in VictoriaMetrics get gaps; dashboards on the long-term datasource show holes.',
+          mitigation: 'Check that VictoriaMetrics is up (VictoriaMetricsDown) and has disk space (VictoriaMetricsDiskRunningOut); then the Prometheus log for the HTTP status of the failed writes.',
         }),
       )
       .alert(
@@ -59,16 +91,109 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
           severity: 'critical',
           summary: 'Prometheus cannot deliver alerts to Alertmanager.',
           description: 'Prometheus {{ $labels.pod }} fails to send alerts to {{ $labels.alertmanager }}.',
+          impact: 'Alerts do not reach Alertmanager: nobody is notified of anything (the dead man\'s switch notices the missing Watchdog).',
+          mitigation: 'Check the Alertmanager pods and the NetworkPolicy from Prometheus to Alertmanager; the Prometheus log names the error.',
+        }),
+      )
+      .alert(
+        counterIncreasing({
+          alert: 'PrometheusTSDBCompactionsFailing',
+          component: P,
+          metric: 'prometheus_tsdb_compactions_failed_total',
+          by: ['namespace', 'pod'],
+          example: prometheusPod,
+          severity: 'warning',
+          summary: 'Prometheus fails to compact its TSDB blocks.',
+          description: 'Prometheus {{ $labels.namespace }}/{{ $labels.pod }} fails to compact blocks; its disk use and memory grow.',
+          impact: 'Uncompacted data takes more disk and memory; retention cannot delete old blocks, so the volume fills.',
+          mitigation: 'Look for `compaction failed` in the Prometheus log: a full volume (PersistentVolumeLowOnSpace) or a corrupt block. Free space or grow the PVC; move a corrupt block directory out of `/prometheus`.',
+        }),
+      )
+      .alert(
+        counterIncreasing({
+          alert: 'PrometheusTSDBReloadsFailing',
+          component: P,
+          metric: 'prometheus_tsdb_reloads_failures_total',
+          by: ['namespace', 'pod'],
+          example: prometheusPod,
+          severity: 'warning',
+          summary: 'Prometheus fails to reload its TSDB blocks from disk.',
+          description: 'Prometheus {{ $labels.namespace }}/{{ $labels.pod }} fails to reload blocks; queries may miss data.',
+          impact: 'Persisted blocks are not queryable and retention does not apply to them.',
+          mitigation: 'The Prometheus log names the block that fails to open; move it out of `/prometheus` and restart the pod.',
+        }),
+      )
+      .alert(
+        counterIncreasing({
+          alert: 'PrometheusTSDBWALCorrupted',
+          component: P,
+          metric: 'prometheus_tsdb_wal_corruptions_total',
+          by: ['namespace', 'pod'],
+          example: prometheusPod,
+          severity: 'warning',
+          for: '1m',
+          summary: 'Prometheus found a corrupt write-ahead log.',
+          description: 'Prometheus {{ $labels.namespace }}/{{ $labels.pod }} repaired a corrupt WAL; recent samples were lost.',
+          impact: 'Samples written shortly before the corruption are lost; a recurring corruption points at a failing volume.',
+          mitigation: 'Check the node and the volume (kernel log, storage class); an unclean shutdown (OOM kill, node loss) is the usual cause. If it recurs, move the PVC to healthy storage.',
         }),
       ),
+    new RuleGroupBuilder('storage.alerts', ctx.catalog, ctx.recorded)
+      .alert({
+        alert: 'PersistentVolumeLowOnSpace',
+        expr: `${volumeFreeRatio(ns)} < ${thresholds.volumeFreeRatio}`,
+        for: '5m',
+        severity: 'critical',
+        summary: `A volume of the observability stack has less than ${freePercent}% free space.`,
+        description: 'PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} is nearly full.',
+        impact: 'When the volume is full its component stops writing: Prometheus and VictoriaMetrics drop samples, Loki rejects logs, Alertmanager loses silences, Grafana cannot save.',
+        mitigation:
+          'Grow the PVC (`<component>.storage.size`, if the storage class allows expansion) or shorten retention (`prometheus.retention`/`retentionSize`, `loki.retention`, `victoriaMetrics.retention`). The "Volumes" row of the stack health dashboard shows which volume and how fast it fills.',
+        test: {
+          firing: {
+            series: [
+              { series: volume('kubelet_volume_stats_available_bytes'), values: `${Math.round((capacity * thresholds.volumeFreeRatio) / 2)}x10` },
+              { series: volume('kubelet_volume_stats_capacity_bytes'), values: `${capacity}x10` },
+            ],
+            at: '7m',
+            labels: { job: 'kubelet', ...pvc },
+          },
+          quiet: {
+            series: [
+              { series: volume('kubelet_volume_stats_available_bytes'), values: `${Math.round(capacity * Math.min(0.99, thresholds.volumeFreeRatio * 2))}x10` },
+              { series: volume('kubelet_volume_stats_capacity_bytes'), values: `${capacity}x10` },
+            ],
+            at: '7m',
+          },
+        },
+      })
+      .alert({
+        alert: 'PersistentVolumeFillingUp',
+        expr: `predict_linear(${available}[6h], ${fullWithinSeconds}) < 0`,
+        for: '15m',
+        severity: 'warning',
+        summary: `A volume of the observability stack is predicted to fill within ${thresholds.volumeFullWithin}.`,
+        description: 'At the rate of the last 6 hours, PVC {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} runs out of space soon.',
+        impact: 'Nothing yet; when the volume fills, its component stops storing data (see PersistentVolumeLowOnSpace).',
+        mitigation: 'Find what grows (new high-cardinality series, a log flood, a retention that is too long for the size) and fix it, or grow the PVC before it fills.',
+        diagnose: [`${volumeFreeRatio(ns)}`],
+        test: {
+          firing: {
+            series: [{ series: volume('kubelet_volume_stats_available_bytes'), values: `${capacity}-${Math.round(hourlyUse / 60)}x${fillAt + 10}` }],
+            at: `${fillAt}m`,
+            labels: { job: 'kubelet', ...pvc },
+          },
+          quiet: { series: [{ series: volume('kubelet_volume_stats_available_bytes'), values: `${capacity / 2}x${fillAt + 10}` }], at: `${fillAt}m` },
+        },
+      }),
   ];
 }
 
-/** Prometheus's self-monitoring, plus the kubelet/cAdvisor series it scrapes. */
+/** Prometheus's self-monitoring, the stack's volumes, plus the kubelet/cAdvisor series it scrapes. */
 export const PROMETHEUS_MIXIN: Mixin = {
   name: 'prometheus',
   enabled: (config) => config.prometheus.enabled,
-  metrics: [...PROMETHEUS_METRICS, ...CADVISOR_METRICS],
+  metrics: [...PROMETHEUS_METRICS, ...CADVISOR_METRICS, ...KUBELET_METRICS],
   alertingRules: alerting,
   dashboards: prometheusDashboards,
 };

@@ -16,6 +16,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: 'Promtail drops log entries instead of shipping them.',
         description: 'Promtail {{ $labels.pod }} drops entries ({{ $labels.reason }}); logs of its node are lost.',
+        impact: 'Pod logs of the node are lost for good.',
+        mitigation: 'The `reason` label says why: rate limited or rejected by Loki (see LokiIngestionFailing), or Loki unreachable. Promtail is end-of-life: move to the OpenTelemetry Collector (`otelCollector.enabled`).',
       }),
     ),
   ];

@@ -10,6 +10,9 @@ const V = ComponentName.VICTORIA_METRICS;
 function alerting(ctx: MixinContext): RuleGroupBuilder[] {
   const ns = ctx.config.namespaces.monitoring;
   const input = series('vm_rows_inserted_total', V, { namespace: ns, type: 'promremotewrite' });
+  const pod = { namespace: ns, pod: 'victoria-metrics-0' };
+  const bySum = (metric: string): string => `sum by (namespace, pod) (${sel(metric, V)})`;
+  const gib = 2 ** 30;
   return [
     new RuleGroupBuilder('victoria-metrics.alerts', ctx.catalog, ctx.recorded)
       .alert(
@@ -20,6 +23,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
           severity: 'critical',
           summary: 'VictoriaMetrics is down: long-term metrics are not stored.',
           description: 'VictoriaMetrics {{ $labels.namespace }}/{{ $labels.pod }} has not answered scrapes for 5 minutes.',
+          impact: 'Long-term metrics are not stored; Prometheus queues remote writes and then drops them.',
+          mitigation: 'Check the VictoriaMetrics pod, its volume (VictoriaMetricsDiskRunningOut) and its log.',
         }),
       )
       .alert({
@@ -29,9 +34,39 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         severity: 'warning',
         summary: 'VictoriaMetrics receives no samples.',
         description: 'VictoriaMetrics in {{ $labels.namespace }} has ingested nothing for 15 minutes; check Prometheus remote_write.',
+        impact: 'Long-term storage receives nothing: dashboards on the long-term datasource stop at the last sample.',
+        mitigation: "Check Prometheus's remote write (PrometheusRemoteWriteFailing) and the NetworkPolicy from Prometheus to VictoriaMetrics.",
         test: {
           firing: { series: [{ series: input, values: '100x40' }], at: '30m', labels: { namespace: ns } },
           quiet: { series: [{ series: input, values: '0+100x40' }], at: '30m' },
+        },
+      })
+      .alert({
+        // VictoriaMetrics' own view of its disk: it holds where the kubelet reports no volume stats (some CSI drivers).
+        alert: 'VictoriaMetricsDiskRunningOut',
+        expr: `${bySum('vm_free_disk_space_bytes')} / (${bySum('vm_free_disk_space_bytes')} + ${bySum('vm_data_size_bytes')}) < ${ctx.config.thresholds.volumeFreeRatio}`,
+        for: '5m',
+        severity: 'warning',
+        summary: `VictoriaMetrics has less than ${Math.round(ctx.config.thresholds.volumeFreeRatio * 100)}% of its disk free.`,
+        description: 'VictoriaMetrics {{ $labels.namespace }}/{{ $labels.pod }} is running out of disk space.',
+        impact: 'When the free space falls below its minimum, VictoriaMetrics turns read-only: long-term metrics stop being stored.',
+        mitigation: 'Grow `victoriaMetrics.storage.size` or shorten `victoriaMetrics.retention`; look for a cardinality jump in the data size panel.',
+        test: {
+          firing: {
+            series: [
+              { series: series('vm_free_disk_space_bytes', V, { ...pod, path: '/storage' }), values: `${gib / 100}x10` },
+              { series: series('vm_data_size_bytes', V, { ...pod, type: 'storage/big' }), values: `${gib}x10` },
+            ],
+            at: '7m',
+            labels: pod,
+          },
+          quiet: {
+            series: [
+              { series: series('vm_free_disk_space_bytes', V, { ...pod, path: '/storage' }), values: `${gib}x10` },
+              { series: series('vm_data_size_bytes', V, { ...pod, type: 'storage/big' }), values: `${gib}x10` },
+            ],
+            at: '7m',
+          },
         },
       }),
   ];

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { FL_SERVER_PROBE } from '../../../src/components/fl/health';
-import { FL_METRICS } from '../../../src/components/fl/metrics';
+import { flServerEnv } from '../../../src/components/fl/fl';
+import { flMetrics } from '../../../src/components/fl/metrics';
 import { ComponentName } from '../../../src/common/names';
 import { httpGet } from '../../../src/health/http';
 import { HealthStatus } from '../../../src/health/status';
@@ -9,7 +10,7 @@ import { runProbe } from '../../health/probe-runner';
 import { freePort, start, stopAll, tempDir, type Started } from '../../health/processes';
 
 const FL = resolve(__dirname, '../../../workloads/fl');
-const SERVER_METRICS = FL_METRICS.filter((m) => m.exporter === ComponentName.FL_SERVER);
+const SERVER_METRICS = flMetrics(configOf()).filter((m) => m.exporter === ComponentName.FL_SERVER);
 
 let server: Started;
 let exposition: string;
@@ -34,6 +35,7 @@ beforeAll(async () => {
       FL_SERVER_PORT: String(fleet),
       FL_METRICS_HOST: '127.0.0.1',
       FL_METRICS_PORT: String(metrics),
+      FL_ROUND_DURATION_BUCKETS: flServerEnv(configOf()).FL_ROUND_DURATION_BUCKETS,
     },
   });
   exposition = (await httpGet(`${server.url}/metrics`)).body;

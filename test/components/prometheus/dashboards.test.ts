@@ -34,7 +34,7 @@ describe('stack health dashboard', () => {
     expect(variable(health, 'namespace')).toMatchObject({ multi: true, query: 'label_values(up, namespace)' });
   });
 
-  test('rules, remote write, Alertmanager, Loki, VictoriaMetrics, Promtail and Fluentd panels', () => {
+  test('rules, remote write, Alertmanager, Loki, VictoriaMetrics, OpenTelemetry Collector and Fluentd panels', () => {
     const exprs = exprsOf(health).join('\n');
     for (const m of [
       'prometheus_rule_evaluation_failures_total{job="prometheus"',
@@ -48,8 +48,11 @@ describe('stack health dashboard', () => {
       'loki_request_duration_seconds_count{job="loki", namespace=~"$namespace", status_code=~"5.."}',
       'vm_rows_inserted_total{job="victoria-metrics"',
       'vm_free_disk_space_bytes{job="victoria-metrics"',
-      'promtail_sent_entries_total{job="promtail"',
-      'promtail_dropped_entries_total{job="promtail"',
+      'otelcol_receiver_accepted_log_records{job="otel-collector"',
+      'otelcol_exporter_sent_log_records{job="otel-collector"',
+      'otelcol_exporter_send_failed_log_records{job="otel-collector"',
+      'otelcol_receiver_refused_log_records{job="otel-collector"',
+      'otelcol_exporter_queue_size{job="otel-collector", namespace=~"$namespace"} / otelcol_exporter_queue_capacity{job="otel-collector", namespace=~"$namespace"}',
       'fluentd_output_status_num_errors{job="fluentd"',
       'fluentd_output_status_retry_count{job="fluentd"',
       'fluentd_output_status_buffer_queue_length{job="fluentd"',
@@ -75,8 +78,18 @@ describe('stack health dashboard', () => {
     const exprs = exprsOf(d).join('\n');
     expect(exprs).not.toMatch(/alertmanager_|prometheus_notifications_errors_total|vm_|prometheus_remote_storage|fluentd_/);
     expect(exprs).toMatch(/loki_distributor_lines_received_total/);
-    expect(exprs).toMatch(/promtail_sent_entries_total/);
+    expect(exprs).toMatch(/otelcol_exporter_sent_log_records/);
     expect(dashboardsProblems([d], contextOf(config))).toEqual([]);
+  });
+
+  test('the log agents row follows the selected node agent: the collector, or Promtail instead', () => {
+    const exprs = (overrides: Record<string, unknown>) => exprsOf(prometheusDashboards(contextOf(resolveConfig({ overrides })))[0]!).join('\n');
+    expect(exprs({})).not.toMatch(/promtail_/);
+    const promtail = exprs({ promtail: { enabled: true }, otelCollector: { enabled: false } });
+    expect(promtail).toMatch(/promtail_sent_entries_total\{job="promtail"/);
+    expect(promtail).not.toMatch(/otelcol_/);
+    expect(stackJobs(resolveConfig())).toContain('otel-collector');
+    expect(stackJobs(resolveConfig())).not.toContain('promtail');
   });
 
   test('with Prometheus disabled, VictoriaMetrics is the default datasource', () => {

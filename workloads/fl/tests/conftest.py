@@ -66,6 +66,12 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
+def catalog_buckets(name: str) -> str:
+    """A histogram's buckets as the contract lists them, in the FL_*_BUCKETS format the Deployment sets."""
+    entry = next(m for m in json.loads(CATALOG_PATH.read_text(encoding="utf-8"))["metrics"] if m["name"] == name)
+    return ",".join(str(b) for b in entry["buckets"])
+
+
 def base_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FL_", "FLWR_")) and k != "JOB_COMPLETION_INDEX"}
     env["PYTHONPATH"] = str(APP_DIR)
@@ -189,6 +195,7 @@ def start_federation(workdir: Path, *, rounds: int = 3, num_clients: int = 2, mi
         "FL_METRICS_HOST": "127.0.0.1",
         "FL_METRICS_PORT": str(server_metrics),
         "FL_ROUND_TIMEOUT_SECONDS": "90",
+        "FL_ROUND_DURATION_BUCKETS": catalog_buckets("fl_round_duration_seconds"),
         "FL_CLIENT_WAIT_TIMEOUT_SECONDS": "120",
         "FL_SERVER_LINGER_SECONDS": "-1",
     })

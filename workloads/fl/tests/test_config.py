@@ -14,8 +14,12 @@ from fl_workload.config import ConfigError, load_client_config, load_server_conf
 CLIENT_OK = {"FL_CLIENT_INDEX": "0", "FL_NUM_CLIENTS": "2", "FL_SERVER_ADDRESS": "fl-server:9092"}
 
 
+BUCKETS_OK = {"FL_ROUND_DURATION_BUCKETS": "0.5,60,240"}
+
+
 def test_server_defaults():
-    cfg = load_server_config({})
+    cfg = load_server_config(BUCKETS_OK)
+    assert cfg.round_duration_buckets == (0.5, 60.0, 240.0)
     assert (cfg.num_rounds, cfg.min_clients, cfg.strategy, cfg.failure_policy) == (3, 2, "fedavg", "continue")
     assert (cfg.port, cfg.metrics_port, cfg.host) == (9092, 8081, "0.0.0.0")
     assert cfg.linger_seconds == -1
@@ -24,7 +28,7 @@ def test_server_defaults():
 def test_server_values():
     cfg = load_server_config({"FL_NUM_ROUNDS": "7", "FL_MIN_CLIENTS": " 3 ", "FL_STRATEGY": "FedProx",
                               "FL_MODEL_NAME": "my-model_v1.2", "FL_ROUND_FAILURE_POLICY": "fail",
-                              "FL_SERVER_PORT": "9000", "FL_METRICS_PORT": "9100"})
+                              "FL_SERVER_PORT": "9000", "FL_METRICS_PORT": "9100", **BUCKETS_OK})
     assert (cfg.num_rounds, cfg.min_clients, cfg.strategy, cfg.model_name) == (7, 3, "fedprox", "my-model_v1.2")
     assert (cfg.failure_policy, cfg.port, cfg.metrics_port) == ("fail", 9000, 9100)
     assert cfg.run_config()["num-rounds"] == 7
@@ -39,8 +43,20 @@ def test_server_values():
 ])
 def test_server_rejects(var, value):
     with pytest.raises(ConfigError) as err:
-        load_server_config({var: value})
+        load_server_config({**BUCKETS_OK, var: value})
     assert var in str(err.value) and repr(value) in str(err.value)
+
+
+@pytest.mark.parametrize("raw,message", [
+    (None, "FL_ROUND_DURATION_BUCKETS is required but not set (comma-separated histogram buckets from the stack config)"),
+    ("1,x", "FL_ROUND_DURATION_BUCKETS must be comma-separated numbers, got '1,x'"),
+    ("60,30", "FL_ROUND_DURATION_BUCKETS must be finite positive numbers in increasing order, got '60,30'"),
+    ("0,30", "FL_ROUND_DURATION_BUCKETS must be finite positive numbers in increasing order, got '0,30'"),
+])
+def test_server_round_duration_buckets_are_required_and_checked(raw, message):
+    with pytest.raises(ConfigError) as err:
+        load_server_config({} if raw is None else {"FL_ROUND_DURATION_BUCKETS": raw})
+    assert str(err.value) == message
 
 
 def test_client_values_and_indexed_job():

@@ -7,9 +7,10 @@ import math
 
 import pytest
 from conftest import CATALOG_PATH
-from promparse import families
+from promparse import families, value
 
-from fl_workload.metrics import EXPORTERS, MetricSet
+from fl_workload.config import load_server_config
+from fl_workload.metrics import EXPORTERS, ROUND_DURATION, TRAINING_FINISHED, MetricSet, server_metrics
 
 SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_count", "_sum")}
 
@@ -68,7 +69,10 @@ def test_client_exposition_matches_catalog(happy_federation):
 @pytest.mark.parametrize("exporter", sorted(EXPORTERS))
 def test_fresh_registry_matches_catalog(exporter):
     """Before any traffic (no federation needed) the registry already matches the catalog."""
-    metrics = MetricSet(EXPORTERS[exporter])
+    specs = EXPORTERS[exporter]
+    if exporter == "fl-server":
+        specs = server_metrics(tuple(catalog(exporter)[ROUND_DURATION]["buckets"]))
+    metrics = MetricSet(specs)
     if exporter == "fl-server":
         metrics.set("fl_training_info", 1, strategy="fedavg", model="m")
     check_exposition(metrics.exposition().decode(), exporter)
@@ -83,3 +87,31 @@ def test_code_table_matches_catalog():
             assert entry["type"] == spec.type and list(entry["labels"]) == list(spec.labels), spec.name
             if spec.buckets is not None:
                 assert [float(b) for b in entry["buckets"]] == [float(b) for b in spec.buckets], spec.name
+            elif spec.type == "histogram":  # configured: the Deployment passes the catalog's buckets
+                assert spec.name == ROUND_DURATION and entry["buckets"], spec.name
+
+
+def test_round_duration_buckets_come_from_the_environment_not_the_code():
+    """The server exports exactly the buckets FL_ROUND_DURATION_BUCKETS names; without it, it refuses to start."""
+    cfg = load_server_config({"FL_ROUND_DURATION_BUCKETS": "1,60,1200.5"})
+    text = MetricSet(server_metrics(cfg.round_duration_buckets)).exposition().decode()
+    bounds = [s.labels["le"] for s in families(text)[ROUND_DURATION].samples if s.name.endswith("_bucket")]
+    assert bounds == ["1.0", "60.0", "1200.5", "+Inf"]
+    with pytest.raises(ValueError, match="histogram buckets not configured"):
+        MetricSet(EXPORTERS["fl-server"])
+
+
+def test_run_state_finished_after_success(happy_federation):
+    """A completed run reports fl_training_finished 1: TrainingStalled stays quiet while the server lingers."""
+    assert value(happy_federation.server_exposition, TRAINING_FINISHED) == 1
+
+
+def test_run_state_not_finished_after_failure(crash_fail_federation):
+    """A failed run is not finished: the stall alert may still fire."""
+    assert crash_fail_federation.server_final_state == "failed"
+    assert value(crash_fail_federation.server_exposition, TRAINING_FINISHED) == 0
+
+
+def test_run_state_starts_at_zero():
+    metrics = MetricSet(server_metrics((1.0,)))
+    assert value(metrics.exposition().decode(), TRAINING_FINISHED) == 0

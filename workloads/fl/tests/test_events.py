@@ -9,13 +9,13 @@ from promparse import value
 
 from fl_workload.events import EventTailer, EventWriter
 from fl_workload.jsonlog import REQUIRED_FIELDS, JsonLogger
-from fl_workload.metrics import SERVER_METRICS, MetricSet
+from fl_workload.metrics import MetricSet, server_metrics
 
 
 def test_events_drive_metrics_and_logs(tmp_path):
     path = tmp_path / "events.jsonl"
     writer = EventWriter(str(path))
-    metrics = MetricSet(SERVER_METRICS)
+    metrics = MetricSet(server_metrics((1.0, 5.0, 60.0)))
     seen = []
     tailer = EventTailer(str(path), seen.append)
     writer.metric("set", "fl_accuracy", 0.75)

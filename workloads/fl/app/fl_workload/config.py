@@ -71,6 +71,19 @@ def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str,
     return value
 
 
+def _buckets(env: Mapping[str, str], name: str) -> tuple[float, ...]:
+    raw = _raw(env, name)
+    if raw is None:
+        raise ConfigError(f"{name} is required but not set (comma-separated histogram buckets from the stack config)")
+    try:
+        values = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated numbers, got {raw!r}") from None
+    if not all(math.isfinite(v) and v > 0 for v in values) or any(a >= b for a, b in zip(values, values[1:])):
+        raise ConfigError(f"{name} must be finite positive numbers in increasing order, got {raw!r}")
+    return values
+
+
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return _int(env, name, default, minimum=1, maximum=65535)
 
@@ -118,6 +131,7 @@ class ServerConfig:
     metrics_host: str
     metrics_port: int
     round_timeout: float
+    round_duration_buckets: tuple[float, ...]
     client_wait_timeout: float
     linger_seconds: int
     local_epochs: int
@@ -174,6 +188,8 @@ def load_server_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         learning_rate=_float(env, "FL_LEARNING_RATE", 0.2, exclusive_minimum=True),
         proximal_mu=_float(env, "FL_PROXIMAL_MU", 0.1),
         log_level=_choice(env, "FL_LOG_LEVEL", "info", LOG_LEVELS),
+        # No default: the buckets are part of the metric contract, which the stack config decides.
+        round_duration_buckets=_buckets(env, "FL_ROUND_DURATION_BUCKETS"),
     )
 
 

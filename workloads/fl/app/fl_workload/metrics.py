@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import prometheus_client
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 prometheus_client.disable_created_metrics()
 
-ROUND_DURATION_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600)
+# The round-duration buckets follow the stack config (fl.roundTimeout): the FL server Deployment
+# passes them in FL_ROUND_DURATION_BUCKETS, as contracts/metric-catalog.json lists them.
+ROUND_DURATION = "fl_round_duration_seconds"
+TRAINING_FINISHED = "fl_training_finished"
 FIT_DURATION_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 
@@ -26,7 +29,7 @@ class MetricSpec:
     type: str  # counter | gauge | histogram
     help: str
     labels: tuple[str, ...] = ()
-    buckets: tuple[float, ...] | None = None
+    buckets: tuple[float, ...] | None = None  # histograms: None means configured (see server_metrics)
     unit: str = ""
     initial: float | None = None  # initial gauge value (None: leave at 0)
     label_values: tuple[dict[str, str], ...] = field(default_factory=tuple)
@@ -55,14 +58,15 @@ SERVER_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("fl_samples_per_round", "gauge",
                "Training samples contributed by clients in the current/last round."),
     MetricSpec("fl_current_round", "gauge", "Current (or last) federated round number; 0 before the first."),
-    MetricSpec("fl_round_duration_seconds", "histogram",
-               "Wall-clock duration of a federated round (fit + evaluate).",
-               buckets=ROUND_DURATION_BUCKETS, unit="seconds"),
+    MetricSpec(ROUND_DURATION, "histogram",
+               "Wall-clock duration of a federated round (fit + evaluate).", unit="seconds"),
     MetricSpec("fl_client_failures_total", "counter",
                "Client failures (error reply or no reply before the round timeout), by phase.",
                labels=("phase",), label_values=({"phase": "fit"}, {"phase": "evaluate"})),
     MetricSpec("fl_training_info", "gauge", "Training configuration; value is always 1.",
                labels=("strategy", "model")),
+    MetricSpec(TRAINING_FINISHED, "gauge",
+               "1 once the run has completed successfully, 0 while it is starting, running or after it failed."),
 )
 
 CLIENT_METRICS: tuple[MetricSpec, ...] = (
@@ -80,6 +84,12 @@ CLIENT_METRICS: tuple[MetricSpec, ...] = (
 EXPORTERS = {"fl-server": SERVER_METRICS, "fl-client": CLIENT_METRICS}
 
 
+def server_metrics(round_duration_buckets: tuple[float, ...]) -> tuple[MetricSpec, ...]:
+    """The server's metrics with the round-duration buckets of the stack config."""
+    return tuple(replace(spec, buckets=round_duration_buckets) if spec.name == ROUND_DURATION else spec
+                 for spec in SERVER_METRICS)
+
+
 class MetricSet:
     """A registry holding the metrics of one exporter, updated by name."""
 
@@ -95,8 +105,9 @@ class MetricSet:
             elif spec.type == "gauge":
                 metric = Gauge(base, spec.help, spec.labels, registry=self.registry)
             elif spec.type == "histogram":
-                metric = Histogram(base, spec.help, spec.labels, registry=self.registry,
-                                   buckets=spec.buckets or Histogram.DEFAULT_BUCKETS)
+                if spec.buckets is None:
+                    raise ValueError(f"{spec.name}: histogram buckets not configured")
+                metric = Histogram(base, spec.help, spec.labels, registry=self.registry, buckets=spec.buckets)
             else:  # pragma: no cover - guarded by the tables above
                 raise ValueError(spec.type)
             if spec.initial is not None and not spec.labels:

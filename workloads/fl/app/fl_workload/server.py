@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import ServerConfig, load_server_config
 from .jsonlog import JsonLogger
-from .metrics import SERVER_METRICS
+from .metrics import TRAINING_FINISHED, server_metrics
 from .model import init_parameters, num_parameters
 from .proc import cmdline, descendants, flower_executable, start_logged
 from .supervisor import APP_DIR, Supervisor, run_service
@@ -36,7 +36,7 @@ def _toml_value(value: object) -> str:
 
 class ServerSupervisor(Supervisor):
     def __init__(self, cfg: ServerConfig, logger: JsonLogger):
-        super().__init__(logger, SERVER_METRICS, "fl-server")
+        super().__init__(logger, server_metrics(cfg.round_duration_buckets), "fl-server")
         self.cfg = cfg
         self.superlink: subprocess.Popen | None = None
         self.superlink_ready = False
@@ -72,6 +72,9 @@ class ServerSupervisor(Supervisor):
         if self.state in ("completed", "failed"):
             return
         self.state, self.state_reason = state, reason
+        if state == "completed":
+            # The run is over by design: TrainingStalled must not fire while the server lingers.
+            self.metrics.set(TRAINING_FINISHED, 1)
         level = "info" if state == "completed" else "error"
         self.logger.log(level, f"training {state}" + (f": {reason}" if reason else ""),
                         component="supervisor", event=f"training_{state}", run_id=self.run_id)
@@ -166,6 +169,7 @@ class ServerSupervisor(Supervisor):
         self.metrics.set("fl_training_info", 1, strategy=cfg.strategy, model=cfg.model_name)
         self.metrics.set("fl_model_parameters", num_parameters(init_parameters()))
         self.metrics.set("fl_current_round", 0)
+        self.metrics.set(TRAINING_FINISHED, 0)
         self.logger.info(
             f"fl-server starting: rounds={cfg.num_rounds} min_clients={cfg.min_clients} "
             f"strategy={cfg.strategy} model={cfg.model_name} failure_policy={cfg.failure_policy}",
