@@ -15,3 +15,11 @@ export function componentLabels(name: ComponentName, role: ComponentRole, versio
 export function selectorLabels(name: ComponentName): Record<string, string> {
   return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': PART_OF };
 }
+
+/**
+ * The stream labels of every shipped log line, whichever node agent shipped it (Promtail sets them by
+ * relabelling, the OpenTelemetry Collector as resource attributes, which Loki's `otlp_config` indexes
+ * as labels): queries and dashboards select on these.
+ */
+export const LOG_STREAM_LABELS = ['namespace', 'pod', 'container', 'node', 'cluster', 'agent'] as const;
+export type LogStreamLabel = (typeof LOG_STREAM_LABELS)[number];

@@ -11,7 +11,10 @@
  * - absolute paths under a container's mounts (config, rules, storage, secrets, log files) map to
  *   the local directories that stand for those volumes;
  * - listen ports and addresses (config keys or command-line flags) become the loopback ports chosen
- *   at run time.
+ *   at run time;
+ * - where a program cannot run locally, an in-cluster URL of it may be substituted, explicitly and
+ *   with the reason, by the URL of a local stand-in speaking the same protocol (Loki's OTLP and push
+ *   endpoints → VictoriaLogs's, since Loki is not run here).
  *
  * Rules, relabelling, remote_write queues, alerting, routing and retention are left as generated.
  * Everything here is pure: the caller allocates ports and writes files.
@@ -125,7 +128,7 @@ export interface StaticConfig {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** A `kubernetes_sd_configs` entry (the keys this stack writes, for Prometheus and Promtail). */
+/** A `kubernetes_sd_configs` entry (the keys this stack writes for Prometheus). */
 export interface KubernetesSd {
   readonly role: 'pod' | 'node' | 'endpoints' | 'service' | 'endpointslice';
   readonly namespaces?: { readonly names: readonly string[] };
@@ -403,6 +406,19 @@ export function mapStrings<T>(value: T, fn: (text: string, path: string) => stri
   return value;
 }
 
+/**
+ * An in-cluster URL whose program does not run locally, and the local stand-in that receives what was
+ * sent to it instead (same protocol, another implementation).
+ */
+export interface UrlSubstitution {
+  /** The in-cluster URL (scheme, Service host, port and path prefix), e.g. `http://loki.ns.svc:3100/otlp`. */
+  readonly from: string;
+  /** The local URL the prefix becomes, e.g. `http://127.0.0.1:41234/insert/opentelemetry`. */
+  readonly to: string;
+  /** Why the substitution is made (kept for error messages and reports). */
+  readonly why: string;
+}
+
 /** What every local config transform needs. */
 export interface LocalTransform {
   readonly cluster: LocalCluster;
@@ -410,11 +426,24 @@ export interface LocalTransform {
   readonly mounts: readonly PathMount[];
   /** `${VAR}` values for selectors, as the container's environment would expand them. @default {} */
   readonly variables?: Readonly<Record<string, string>>;
+  /** In-cluster URLs served locally by a stand-in (matched as a prefix, at a path boundary). @default [] */
+  readonly substitutions?: readonly UrlSubstitution[];
+}
+
+/**
+ * A URL under one of the substitutions (the longest `from` that matches at a path boundary) mapped to
+ * its stand-in; any other string is returned unchanged.
+ */
+export function substituteUrl(text: string, substitutions: readonly UrlSubstitution[]): string {
+  const under = (s: UrlSubstitution): boolean => text === s.from || text.startsWith(s.from.endsWith('/') ? s.from : `${s.from}/`);
+  const best = [...substitutions].filter(under).sort((a, b) => b.from.length - a.from.length)[0];
+  return best === undefined ? text : `${best.to.replace(/\/$/, '')}${text.slice(best.from.replace(/\/$/, '').length)}`;
 }
 
 function relocate<T>(doc: T, t: LocalTransform, what: string): T {
   const addresses = serviceAddresses(t.cluster);
-  return mapStrings(doc, (text, path) => localPath(localAddress(text, addresses, `${what} ${path}`), t.mounts));
+  const subs = t.substitutions ?? [];
+  return mapStrings(doc, (text, path) => localPath(localAddress(substituteUrl(text, subs), addresses, `${what} ${path}`), t.mounts));
 }
 
 /** The Prometheus config keys the transform reads (a superset of the generated file's type). */
@@ -442,68 +471,63 @@ export function localPrometheusConfig<T extends PrometheusConfigInput>(config: T
   return relocate(withStatic, t, 'prometheus.yml') as unknown as T;
 }
 
-/** The Promtail config keys the transform reads. */
-export interface PromtailConfigInput {
-  readonly server: { readonly http_listen_port: number; readonly grpc_listen_port?: number; readonly [key: string]: unknown };
-  readonly scrape_configs: readonly (WithDiscovery & { readonly job_name: string })[];
-  readonly [key: string]: unknown;
-}
-
-/** A local listen address (HTTP and gRPC) for a server block. */
-export interface LocalListen {
-  readonly host: string;
-  readonly httpPort: number;
-  /** @default - as generated (0 picks a free port) */
-  readonly grpcPort?: number;
-}
-
-/**
- * promtail.yaml for the local stack: pods discovered statically (the generated relabelling then
- * computes namespace/pod/container/app and `__path__`), the Loki push URL, the positions file and
- * the log directory relocated, and the server bound to loopback ports.
- */
-export function localPromtailConfig<T extends PromtailConfigInput>(config: T, t: LocalTransform, listen: LocalListen): T {
-  const vars = t.variables ?? {};
-  const withStatic = {
-    ...config,
-    server: {
-      ...config.server,
-      http_listen_address: listen.host,
-      http_listen_port: listen.httpPort,
-      grpc_listen_address: listen.host,
-      ...(listen.grpcPort !== undefined ? { grpc_listen_port: listen.grpcPort } : {}),
-    },
-    scrape_configs: config.scrape_configs.map((job) => toStatic(job, t.cluster, `promtail job ${job.job_name}`, vars)),
+/** The OpenTelemetry Collector config keys the transform reads. */
+export interface OtelCollectorConfigInput {
+  readonly extensions?: { readonly health_check?: { readonly endpoint?: string; readonly [key: string]: unknown }; readonly [key: string]: unknown };
+  readonly service: {
+    readonly telemetry?: {
+      readonly metrics?: { readonly readers?: readonly { readonly pull?: { readonly exporter?: { readonly prometheus?: { readonly host?: string; readonly port?: number } } } }[]; readonly [key: string]: unknown };
+      readonly [key: string]: unknown;
+    };
+    readonly [key: string]: unknown;
   };
-  return relocate(withStatic, t, 'promtail.yaml') as unknown as T;
-}
-
-/** The Loki config keys the transform reads. */
-export interface LokiConfigInput {
-  readonly server: { readonly http_listen_port: number; readonly grpc_listen_port: number; readonly [key: string]: unknown };
   readonly [key: string]: unknown;
 }
 
+/** The collector's local listen addresses. */
+export interface OtelCollectorListen {
+  readonly host: string;
+  /** The health_check extension's port. */
+  readonly healthPort: number;
+  /** The port of its own metrics (the telemetry's Prometheus pull reader). */
+  readonly metricsPort: number;
+}
+
 /**
- * loki.yaml for the local stack: data paths relocated, the server bound to loopback ports. The
- * query frontend advertises the same address to its queriers: in a pod Loki takes the address of
- * the pod's only interface; on a machine with several it could pick one the gRPC server does not
- * listen on.
+ * The collector's config.yaml for the local stack: the files it tails, its file_storage directory and
+ * the exporter's Service URL relocated (the Loki endpoint through the transform's substitutions), the
+ * health_check extension and the own-metrics reader bound to loopback ports. Receivers' operators,
+ * processors, queues and retries are left as generated.
  */
-export function localLokiConfig<T extends LokiConfigInput>(config: T, t: LocalTransform, listen: LocalListen): T {
-  const relocated = relocate(config, t, 'loki.yaml');
-  const frontend = (relocated as { frontend?: Record<string, unknown> }).frontend ?? {};
+export function localOtelCollectorConfig<T extends OtelCollectorConfigInput>(config: T, t: LocalTransform, listen: OtelCollectorListen): T {
+  const relocated = relocate(config, t, 'otel-collector config') as OtelCollectorConfigInput;
+  const health = relocated.extensions?.health_check;
+  if (health === undefined) {
+    throw new Error('otel-collector config: no health_check extension to bind (the harness waits on it)');
+  }
+  const readers = relocated.service.telemetry?.metrics?.readers ?? [];
+  const pulls = readers.filter((r) => r.pull?.exporter?.prometheus !== undefined);
+  if (pulls.length !== 1) {
+    throw new Error(`otel-collector config: expected one Prometheus pull reader for its own metrics, found ${pulls.length}`);
+  }
   return {
     ...relocated,
-    server: {
-      ...relocated.server,
-      http_listen_address: listen.host,
-      http_listen_port: listen.httpPort,
-      grpc_listen_address: listen.host,
-      grpc_listen_port: listen.grpcPort ?? config.server.grpc_listen_port,
+    extensions: { ...relocated.extensions, health_check: { ...health, endpoint: hostPort(listen.host, listen.healthPort) } },
+    service: {
+      ...relocated.service,
+      telemetry: {
+        ...relocated.service.telemetry,
+        metrics: {
+          ...relocated.service.telemetry!.metrics,
+          readers: readers.map((r) =>
+            r.pull?.exporter?.prometheus === undefined
+              ? r
+              : { ...r, pull: { ...r.pull, exporter: { ...r.pull.exporter, prometheus: { ...r.pull.exporter.prometheus, host: listen.host, port: listen.metricsPort } } } },
+          ),
+        },
+      },
     },
-    frontend: { ...frontend, address: listen.host },
-  };
+  } as unknown as T;
 }
 
 /** alertmanager.yml for the local stack: receiver secret files relocated; routing untouched. */
@@ -529,7 +553,7 @@ export function localArgs(args: readonly string[], t: LocalTransform, listen: Re
       seen.add(name);
       return `${dashes}${name}=${listen[name]}`;
     }
-    return `${dashes}${name}=${localPath(localAddress(value, addresses, `${where} flag ${name}`), t.mounts)}`;
+    return `${dashes}${name}=${localPath(localAddress(substituteUrl(value, t.substitutions ?? []), addresses, `${where} flag ${name}`), t.mounts)}`;
   });
   const missing = Object.keys(listen).filter((name) => !seen.has(name));
   if (missing.length > 0) {

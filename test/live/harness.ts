@@ -1,8 +1,10 @@
 /**
- * A live local stack: the generated Prometheus, Alertmanager, VictoriaMetrics, Loki and Promtail
- * and the reference FL workload (server + clients), started as processes on 127.0.0.1 with the
- * configs, flags, rules and environment the synthesized manifests give them. Only discovery,
- * Service addresses, container paths and listen ports differ (src/local/discovery.ts).
+ * A live local stack: the generated Prometheus, Alertmanager, VictoriaMetrics and log agent and the
+ * reference FL workload (server + clients), started as processes on 127.0.0.1 with the configs,
+ * flags, rules and environment the synthesized manifests give them. Only discovery, Service
+ * addresses, container paths and listen ports differ (src/local/discovery.ts). Loki is not run (its
+ * module is AGPL, issue 14): VictoriaLogs receives what the agents send to Loki's Service, at the
+ * same protocol's endpoint (an explicit substitution of the transform).
  *
  * ```ts
  * const stack = await startLiveStack({ config, secrets: { 'alertmanager-receivers': { url: hook } } });
@@ -19,27 +21,28 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ComponentName, Ports } from '../../src/common/names';
+import { endpointUrl, topologyOf } from '../../src/common/topology';
 import type { StackConfig } from '../../src/config/schema';
 import { loadConfig } from '../../src/config/loader';
 import {
   localAddress,
   localAlertmanagerConfig,
   localArgs,
-  localLokiConfig,
+  localOtelCollectorConfig,
   localPrometheusConfig,
-  localPromtailConfig,
   serviceAddresses,
   type LocalCluster,
   type LocalPod,
-  type LokiConfigInput,
+  type OtelCollectorConfigInput,
   type PathMount,
   type PrometheusConfigInput,
-  type PromtailConfigInput,
+  type UrlSubstitution,
 } from '../../src/local/discovery';
 import { containerEnv, containerOf, isWorkload, localPods, localService, mountsOf, type ManifestContainer, type ManifestObject } from '../../src/local/pods';
 import { synthStack } from '../helpers';
 import { tool } from '../tools';
 import { exposedSockets, ManagedProcess, type ExposedSocket } from './processes';
+import { startVictoriaLogs, victoriaLogsEndpoints, victoriaLogsReady, type LogSink } from './victoria-logs';
 
 const REPO = resolve(__dirname, '../..');
 /** The FL workload's virtualenv and app (workloads/fl/setup.sh creates the venv). */
@@ -56,8 +59,7 @@ export type LiveComponent =
   | ComponentName.PROMETHEUS
   | ComponentName.ALERTMANAGER
   | ComponentName.VICTORIA_METRICS
-  | ComponentName.LOKI
-  | ComponentName.PROMTAIL
+  | ComponentName.OTEL_COLLECTOR
   | ComponentName.FL_SERVER
   | ComponentName.FL_CLIENT;
 
@@ -96,8 +98,10 @@ export interface LiveUrls {
   readonly prometheus?: string;
   readonly alertmanager?: string;
   readonly victoriaMetrics?: string;
-  readonly loki?: string;
-  readonly promtail?: string;
+  /** The OpenTelemetry Collector's own metrics port. */
+  readonly otelCollector?: string;
+  /** VictoriaLogs, the log sink standing in for Loki. */
+  readonly victoriaLogs?: string;
   /** The FL server's metrics/health port. */
   readonly flServer?: string;
   /** Each FL client's metrics/health port, by pod index. */
@@ -123,6 +127,10 @@ export interface LiveStack {
   process(pod: string): LiveProcess;
   /** The directory CRI log files are written to (the node's /var/log/pods). */
   readonly podLogDir: string;
+  /** VictoriaLogs, receiving what the stack sends to Loki's Service (undefined when Loki is disabled). */
+  readonly logSink?: LogSink;
+  /** The in-cluster URLs served by a local stand-in, as given to the transform. */
+  readonly substitutions: readonly UrlSubstitution[];
   /**
    * TCP sockets of the stack's processes (whole trees) that listen on or connect to anything but
    * loopback: empty when the stack keeps to 127.0.0.1.
@@ -155,16 +163,17 @@ const python =
 const RUNNERS: readonly Runner[] = [
   { component: ComponentName.VICTORIA_METRICS, container: 'victoria-metrics', command: binary('victoria-metrics'), listenFlags: { httpListenAddr: Ports.victoriaMetrics } },
   { component: ComponentName.ALERTMANAGER, container: 'alertmanager', configKey: 'alertmanager.yml', command: binary('alertmanager'), listenFlags: { 'web.listen-address': Ports.alertmanager } },
-  { component: ComponentName.LOKI, container: 'loki', configKey: 'loki.yaml', command: binary('loki') },
   { component: ComponentName.PROMETHEUS, container: 'prometheus', configKey: 'prometheus.yml', command: binary('prometheus'), listenFlags: { 'web.listen-address': Ports.prometheus } },
-  { component: ComponentName.PROMTAIL, container: 'promtail', configKey: 'promtail.yaml', command: binary('promtail') },
+  { component: ComponentName.OTEL_COLLECTOR, container: 'otel-collector', configKey: 'config.yaml', command: binary('otelcol') },
   { component: ComponentName.FL_SERVER, container: 'fl-server', command: python('fl_workload.server') },
   { component: ComponentName.FL_CLIENT, container: 'fl-client', command: python('fl_workload.client') },
 ];
 const FL_COMPONENTS: readonly ComponentName[] = [ComponentName.FL_SERVER, ComponentName.FL_CLIENT];
 /** Why an enabled component is not started locally. */
 const NO_LOCAL_BINARY: Readonly<Partial<Record<ComponentName, string>>> = {
-  [ComponentName.GRAFANA]: 'no Grafana binary is built here; its panel queries run directly against Prometheus and Loki',
+  [ComponentName.GRAFANA]: 'no Grafana binary is built here; its PromQL panel queries run directly against Prometheus',
+  [ComponentName.LOKI]: 'Loki (github.com/grafana/loki/v3) is AGPL and is not built or run here; VictoriaLogs receives what is sent to its Service',
+  [ComponentName.PROMTAIL]: 'Promtail is built from the AGPL Loki module and is not built or run here',
   [ComponentName.FLUENTD]: 'no Fluentd binary is reachable here (Ruby gems); its config is tested as text',
   [ComponentName.NODE_EXPORTER]: 'node_exporter is not among the built tools',
   [ComponentName.KUBE_STATE_METRICS]: 'kube-state-metrics needs a Kubernetes API server',
@@ -285,7 +294,8 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       },
     }).map((pod) => ({ runner: r, workload, pod }));
   });
-  const ports = await freePorts(portRequests.length + planned.length);
+  const ports = await freePorts(portRequests.length + planned.length + 1);
+  const sinkPort = ports[ports.length - 1];
   const placed = planned.map(({ runner, workload }, i) => {
     const pods = localPods(workload, { nodeName: LOCAL_NODE, ip: LOOPBACK, portFor: (pod, container, port) => ports[portRequests.indexOf(`${pod}/${container}/${port}`)] });
     const pod = pods.find((p) => p.name === planned[i].pod.name)!;
@@ -297,12 +307,23 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     nodes: [],
   };
   const addresses = serviceAddresses(cluster);
+  // Loki does not run here: VictoriaLogs takes what is sent to Loki's Service, per protocol.
+  const sinkEndpoints = config.loki.enabled ? victoriaLogsEndpoints(sinkPort) : undefined;
+  let logSink: LogSink | undefined;
+  const loki = endpointUrl(topologyOf(config).loki);
+  const substitutions: UrlSubstitution[] =
+    sinkEndpoints === undefined
+      ? []
+      : [{ from: `${loki}/otlp`, to: sinkEndpoints.otlpPrefix, why: 'Loki is not run here (AGPL); VictoriaLogs accepts OTLP/HTTP logs' }];
   const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.data ?? {}]));
 
   const processes: LiveProcess[] = [];
   const localConfigs: Record<string, unknown> = {};
   let stopped = false;
-  const exitHook = (): void => processes.forEach((p) => p.process.killNow());
+  const exitHook = (): void => {
+    processes.forEach((p) => p.process.killNow());
+    logSink?.process.killNow();
+  };
   process.once('exit', exitHook);
 
   const stop = async (): Promise<void> => {
@@ -314,6 +335,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     for (const p of [...processes].reverse()) {
       await p.process.stop();
     }
+    await logSink?.process.stop();
     process.removeListener('exit', exitHook);
     if (!(options.keepDir ?? process.env.FLOBS_LIVE_KEEP === '1')) {
       rmSync(root, { recursive: true, force: true });
@@ -349,7 +371,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       mounts.push({ path: SERVICE_ACCOUNT_DIR, localPath: sa });
     }
     const env = containerEnv(container, pod);
-    const transform = { cluster, mounts, variables: env };
+    const transform = { cluster, mounts, variables: env, substitutions };
     // Mounted ConfigMaps and Secrets, as the kubelet would project them.
     for (const m of mountsOf(workload, container)) {
       const local = mounts.find((x) => x.path === m.path)!.localPath;
@@ -387,6 +409,13 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     const proc = new ManagedProcess({ name: pod.name, command, args: argv, env: procEnv, cwd: podRoot, criLog });
     processes.push({ component: runner.component, pod, container: runner.container, process: proc, mounts });
   };
+  const waitSinkReady = (sink: LogSink): Promise<unknown> =>
+    waitFor(`victoria-logs ready at ${sink.url}/health`, deadline, async () => {
+      if (!sink.process.isRunning()) {
+        throw new Error(`victoria-logs exited ${JSON.stringify(sink.process.exitStatus)}:\n${tail(sink.process)}`);
+      }
+      return (await victoriaLogsReady(sink)) ? true : undefined;
+    });
   // Readiness: the manifest's own probe, on the mapped port.
   const waitReady = (list: readonly LiveProcess[]): Promise<unknown> =>
     Promise.all(
@@ -404,14 +433,26 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     );
 
   try {
-    // The stack first, then the workload (so the stack sees it from its first line and sample).
+    // The log sink standing in for Loki, then the stack, then the workload (so the stack sees it
+    // from its first line and sample).
+    if (sinkEndpoints !== undefined) {
+      logSink = startVictoriaLogs({ port: sinkPort, dir: join(root, 'victoria-logs'), retention: config.loki.retention });
+    }
     placed.filter((p) => !FL_COMPONENTS.includes(p.runner.component)).forEach(startOne);
-    await waitReady(processes);
+    await Promise.all([
+      waitReady(processes),
+      logSink === undefined ? undefined : waitSinkReady(logSink),
+    ]);
+    if (logSink !== undefined) {
+      log('victoria-logs ready');
+    }
     const stackCount = processes.length;
     placed.filter((p) => FL_COMPONENTS.includes(p.runner.component)).forEach(startOne);
     await waitReady(processes.slice(stackCount));
   } catch (err) {
-    const detail = processes.map((p) => `--- ${p.pod.name} (last lines) ---\n${tail(p.process, 10)}`).join('\n');
+    const detail = [...processes.map((p) => ({ name: p.pod.name, process: p.process })), ...(logSink === undefined ? [] : [{ name: 'victoria-logs', process: logSink.process }])]
+      .map((p) => `--- ${p.name} (last lines) ---\n${tail(p.process, 10)}`)
+      .join('\n');
     await stop();
     throw new Error(`${(err as Error).message}\n${detail}`);
   }
@@ -428,19 +469,22 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     objects,
     localConfigs,
     podLogDir,
+    logSink,
+    substitutions,
     absent,
     processes,
     urls: {
       prometheus: urlOf(ComponentName.PROMETHEUS, Ports.prometheus),
       alertmanager: urlOf(ComponentName.ALERTMANAGER, Ports.alertmanager),
       victoriaMetrics: urlOf(ComponentName.VICTORIA_METRICS, Ports.victoriaMetrics),
-      loki: urlOf(ComponentName.LOKI, Ports.loki),
-      promtail: urlOf(ComponentName.PROMTAIL, Ports.promtail),
+      otelCollector: urlOf(ComponentName.OTEL_COLLECTOR, Ports.otelCollectorMetrics),
+      victoriaLogs: logSink?.url,
       flServer: urlOf(ComponentName.FL_SERVER, Ports.flMetrics),
       flClients: clients.map((c) => `http://${LOOPBACK}:${localPortOf(c.pod, Ports.flMetrics)}`),
     },
     exposedSockets() {
-      return processes.flatMap((p) => exposedSockets(p.process.knownPids().map((k) => k.pid)).map((s) => ({ ...s, process: p.pod.name })));
+      const all = [...processes.map((p) => ({ name: p.pod.name, process: p.process })), ...(logSink === undefined ? [] : [{ name: 'victoria-logs', process: logSink.process }])];
+      return all.flatMap((p) => exposedSockets(p.process.knownPids().map((k) => k.pid)).map((s) => ({ ...s, process: p.name })));
     },
     process(podName: string): LiveProcess {
       const found = processes.find((p) => p.pod.name === podName);
@@ -462,10 +506,14 @@ function localConfigText(runner: Runner, key: string, text: string, transform: P
       return yaml(localPrometheusConfig(doc as PrometheusConfigInput, transform));
     case ComponentName.ALERTMANAGER:
       return yaml(localAlertmanagerConfig(doc as object, transform));
-    case ComponentName.LOKI:
-      return yaml(localLokiConfig(doc as LokiConfigInput, transform, { host: LOOPBACK, httpPort: localPortOf(pod, Ports.loki), grpcPort: localPortOf(pod, Ports.lokiGrpc) }));
-    case ComponentName.PROMTAIL:
-      return yaml(localPromtailConfig(doc as PromtailConfigInput, transform, { host: LOOPBACK, httpPort: localPortOf(pod, Ports.promtail) }));
+    case ComponentName.OTEL_COLLECTOR:
+      return yaml(
+        localOtelCollectorConfig(doc as OtelCollectorConfigInput, transform, {
+          host: LOOPBACK,
+          healthPort: localPortOf(pod, Ports.otelCollectorHealth),
+          metricsPort: localPortOf(pod, Ports.otelCollectorMetrics),
+        }),
+      );
     default:
       throw new Error(`no local transform for ${key} of ${runner.component}`);
   }

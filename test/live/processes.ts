@@ -67,10 +67,25 @@ function signalAll(known: Iterable<Known>, signal: NodeJS.Signals): void {
   }
 }
 
-/** CRI log line (`<RFC3339Nano> <stream> F <line>`), as the kubelet writes container output. */
-export function criLine(stream: 'stdout' | 'stderr', line: string, at: Date = new Date()): string {
+/**
+ * CRI log line (`<RFC3339Nano> <stream> <F|P> <text>`), as the kubelet's runtime writes container
+ * output: `F` ends a line, `P` marks a partial line that the next entries of the stream continue.
+ */
+export function criLine(stream: 'stdout' | 'stderr', line: string, at: Date = new Date(), partial = false): string {
   const iso = at.toISOString(); // millisecond precision: pad to nanoseconds
-  return `${iso.slice(0, -1)}000000Z ${stream} F ${line}\n`;
+  return `${iso.slice(0, -1)}000000Z ${stream} ${partial ? 'P' : 'F'} ${line}\n`;
+}
+
+/**
+ * One long output line as the runtime writes it when the line exceeds its buffer: `P` entries of
+ * `chunk` characters each, then the rest as an `F` entry.
+ */
+export function criPartialLines(stream: 'stdout' | 'stderr', line: string, chunk: number, at: Date = new Date()): string {
+  const parts: string[] = [];
+  for (let i = 0; i < line.length; i += chunk) {
+    parts.push(line.slice(i, i + chunk));
+  }
+  return parts.map((p, i) => criLine(stream, p, at, i < parts.length - 1)).join('');
 }
 
 /** What to start. */

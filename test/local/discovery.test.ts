@@ -6,20 +6,19 @@ import {
   endpointsTargets,
   localAddress,
   localAlertmanagerConfig,
+  localOtelCollectorConfig,
   localArgs,
-  localLokiConfig,
   localPath,
   localPrometheusConfig,
-  localPromtailConfig,
   podTargets,
   serviceAddresses,
+  substituteUrl,
   type LocalCluster,
   type LocalPod,
   type LocalService,
   type LocalTransform,
-  type LokiConfigInput,
+  type OtelCollectorConfigInput,
   type PrometheusConfigInput,
-  type PromtailConfigInput,
 } from '../../src/local/discovery';
 import { containerOf, isWorkload, localPods, localService, type ManifestObject } from '../../src/local/pods';
 import { synthStack } from '../helpers';
@@ -112,9 +111,29 @@ test('Service addresses map to the local process behind them; other strings stay
   expect(localAddress('alertmanager.fl-monitoring.svc.cluster.local:9093', addresses, 'x')).toBe('127.0.0.1:42000');
   expect(localAddress('https://example.com:443/x', addresses, 'x')).toBe('https://example.com:443/x');
   expect(localAddress('$1:$2', addresses, 'x')).toBe('$1:$2');
-  expect(() => localAddress('http://loki.fl-monitoring.svc:3100/push', addresses, 'promtail.yaml clients[0].url')).toThrow(
-    'promtail.yaml clients[0].url: http://loki.fl-monitoring.svc:3100/push names a Service that does not run locally (known: alertmanager.fl-monitoring.svc:9093)',
+  expect(() => localAddress('http://loki.fl-monitoring.svc:3100/push', addresses, 'otel-collector config exporters.otlp_http.endpoint')).toThrow(
+    'otel-collector config exporters.otlp_http.endpoint: http://loki.fl-monitoring.svc:3100/push names a Service that does not run locally (known: alertmanager.fl-monitoring.svc:9093)',
   );
+});
+
+test('URL substitutions: a stand-in takes an in-cluster URL prefix at path boundaries only, the longest first', () => {
+  const subs = [
+    { from: 'http://loki.fl-monitoring.svc:3100/otlp', to: 'http://127.0.0.1:41000/insert/opentelemetry', why: 'Loki is not run here' },
+    { from: 'http://loki.fl-monitoring.svc:3100', to: 'http://127.0.0.1:41000/insert', why: 'Loki is not run here' },
+  ];
+  expect(substituteUrl('http://loki.fl-monitoring.svc:3100/otlp', subs)).toBe('http://127.0.0.1:41000/insert/opentelemetry');
+  expect(substituteUrl('http://loki.fl-monitoring.svc:3100/otlp/v1/logs', subs)).toBe('http://127.0.0.1:41000/insert/opentelemetry/v1/logs');
+  expect(substituteUrl('http://loki.fl-monitoring.svc:3100/loki/api/v1/push', subs)).toBe('http://127.0.0.1:41000/insert/loki/api/v1/push');
+  // /otlpx is not under /otlp: only the shorter prefix applies. Another port or Service: unchanged.
+  expect(substituteUrl('http://loki.fl-monitoring.svc:3100/otlpx', subs)).toBe('http://127.0.0.1:41000/insert/otlpx');
+  expect(substituteUrl('http://loki.fl-monitoring.svc:31000/otlp', subs)).toBe('http://loki.fl-monitoring.svc:31000/otlp');
+  expect(substituteUrl('http://lokis.fl-monitoring.svc:3100/otlp', subs)).toBe('http://lokis.fl-monitoring.svc:3100/otlp');
+  expect(substituteUrl('/var/log/pods', subs)).toBe('/var/log/pods');
+  // Without a substitution, a Service that does not run locally stays an error naming it.
+  const t: LocalTransform = { cluster: { pods: [], services: [] }, mounts: [] };
+  expect(() => localAlertmanagerConfig({ url: 'http://loki.fl-monitoring.svc:3100/otlp' }, t)).toThrow('alertmanager.yml url: http://loki.fl-monitoring.svc:3100/otlp names a Service that does not run locally');
+  expect(localAlertmanagerConfig({ url: 'http://loki.fl-monitoring.svc:3100/otlp' }, { ...t, substitutions: subs })).toEqual({ url: 'http://127.0.0.1:41000/insert/opentelemetry' });
+  expect(localArgs(['-push=http://loki.fl-monitoring.svc:3100/loki/api/v1/push'], { ...t, substitutions: subs }, {}, 'args')).toEqual(['-push=http://127.0.0.1:41000/insert/loki/api/v1/push']);
 });
 
 test('paths move under the longest matching mount, at path boundaries only', () => {
@@ -198,47 +217,33 @@ test('prometheus.yml: only discovery, the remote_write URL and mounted paths cha
   expect(out.scrape_configs.filter((j) => ['kubelet', 'cadvisor'].includes(j.job_name)).map((j) => j.static_configs)).toEqual([[], []]);
 });
 
-test('promtail.yaml: discovery, the push URL, the listen address and the mounted paths (positions, __path__) change, nothing else', () => {
-  const input = configMap('promtail-config', 'promtail.yaml') as PromtailConfigInput;
-  const promtail = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'promtail')!;
-  expect(containerOf(promtail, 'promtail').args).toContain('-config.expand-env=true');
+test('otel-collector config.yaml: tailed paths, file_storage, the Loki endpoint (to its stand-in) and the listen addresses change, nothing else', () => {
+  const input = configMap('otel-collector-config', 'config.yaml') as OtelCollectorConfigInput;
   const mounts = [
     { path: '/var/log/pods', localPath: '/tmp/node/var/log/pods' },
-    { path: '/run/promtail', localPath: '/tmp/node/promtail-state' },
+    { path: '/var/lib/otelcol', localPath: '/tmp/node/otelcol-state' },
   ];
-  const output = localPromtailConfig(input, transformFor(mounts, { HOSTNAME: 'local-node' }), { host: '127.0.0.1', httpPort: 45000 });
+  const lokiOtlp = 'http://loki.fl-monitoring.svc:3100/otlp';
+  const substitutions = [{ from: lokiOtlp, to: 'http://127.0.0.1:41000/insert/opentelemetry', why: 'Loki is not run here' }];
+  const listen = { host: '127.0.0.1', healthPort: 47000, metricsPort: 47001 };
+  const output = localOtelCollectorConfig(input, { ...transformFor(mounts), substitutions }, listen) as unknown as Record<string, any>;
+  const inputDoc = input as unknown as Record<string, any>;
+  expect(inputDoc.exporters.otlp_http.endpoint).toBe(lokiOtlp);
   expect(changedKeys(input, output)).toEqual([
-    'clients[0].url',
-    'positions.filename',
-    'scrape_configs[0].kubernetes_sd_configs',
-    'scrape_configs[0].relabel_configs[6].replacement',
-    'scrape_configs[0].static_configs',
-    'server.grpc_listen_address',
-    'server.http_listen_address',
-    'server.http_listen_port',
+    'exporters.otlp_http.endpoint',
+    'extensions.file_storage.directory',
+    'extensions.health_check.endpoint',
+    'receivers.file_log.include[0]',
+    'service.telemetry.metrics.readers[0].pull.exporter.prometheus.host',
+    'service.telemetry.metrics.readers[0].pull.exporter.prometheus.port',
   ]);
-  const relabel = (output as unknown as { scrape_configs: { relabel_configs: { target_label?: string; replacement?: string }[] }[] }).scrape_configs[0].relabel_configs[6];
-  expect(relabel).toMatchObject({ target_label: '__path__', replacement: '/tmp/node/var/log/pods/*$1/*.log' });
-  expect((output as unknown as { positions: { filename: string } }).positions.filename).toBe('/tmp/node/promtail-state/positions.yaml');
-});
-
-test('loki.yaml: data paths, the listen addresses and the advertised frontend address change; retention and schema do not', () => {
-  const input = configMap('loki-config', 'loki.yaml') as LokiConfigInput;
-  const output = localLokiConfig(input, transformFor([{ path: '/var/loki', localPath: '/tmp/loki' }]), { host: '127.0.0.1', httpPort: 46000, grpcPort: 46001 });
-  expect(changedKeys(input, output)).toEqual([
-    'common.path_prefix',
-    'common.storage.filesystem.chunks_directory',
-    'common.storage.filesystem.rules_directory',
-    'compactor.working_directory',
-    'frontend',
-    'server.grpc_listen_address',
-    'server.grpc_listen_port',
-    'server.http_listen_address',
-    'server.http_listen_port',
-    'storage_config.tsdb_shipper.active_index_directory',
-    'storage_config.tsdb_shipper.cache_location',
-  ]);
-  expect((output as { frontend?: unknown }).frontend).toEqual({ address: '127.0.0.1' });
+  expect(output.exporters.otlp_http.endpoint).toBe('http://127.0.0.1:41000/insert/opentelemetry');
+  expect(output.receivers.file_log.include).toEqual(['/tmp/node/var/log/pods/*/*/*.log']);
+  expect(output.extensions).toMatchObject({ health_check: { endpoint: '127.0.0.1:47000' }, file_storage: { directory: '/tmp/node/otelcol-state' } });
+  expect(output.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({ host: '127.0.0.1', port: 47001 });
+  // Without the substitution the Loki Service is not local: an error naming it, not a silent pass.
+  const withoutLoki = { ...transformFor(mounts), cluster: { ...localCluster, pods: localCluster.pods.filter((p) => !p.name.startsWith('loki-')) } };
+  expect(() => localOtelCollectorConfig(input, withoutLoki, listen)).toThrow(`otel-collector config exporters.otlp_http.endpoint: ${lokiOtlp} names a Service that does not run locally`);
 });
 
 test('alertmanager.yml: only the receiver secret files move; routing and inhibition stay', () => {

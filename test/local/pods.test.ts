@@ -28,11 +28,11 @@ test('a StatefulSet gives N pods named by ordinal, with the labels its controlle
 
 test('a Deployment gives its replicas, a DaemonSet one pod on the node', () => {
   expect(localPods(workload('Deployment', 'fl-server'), { nodeName: 'n1', portFor }).map((p) => [p.name, p.controller?.kind])).toEqual([['fl-server-local-0', 'ReplicaSet']]);
-  expect(localPods(workload('DaemonSet', 'promtail'), { nodeName: 'n1', portFor }).map((p) => [p.name, p.controller?.kind])).toEqual([['promtail-n1', 'DaemonSet']]);
+  expect(localPods(workload('DaemonSet', 'otel-collector'), { nodeName: 'n1', portFor }).map((p) => [p.name, p.controller?.kind])).toEqual([['otel-collector-n1', 'DaemonSet']]);
   expect(() => localPods(objects.find((o) => o.kind === 'ConfigMap')!, { nodeName: 'n1', portFor })).toThrow('is not a workload');
 });
 
-test('uids are deterministic and UUID-shaped (Promtail globs log directories by uid)', () => {
+test('uids are deterministic and UUID-shaped (log agents read them from log directory names)', () => {
   expect(localUid('a', 'b')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   expect(localUid('a', 'b')).toBe(localUid('a', 'b'));
   expect(localUid('a', 'b')).not.toBe(localUid('a', 'c'));
@@ -47,8 +47,8 @@ test('the environment resolves literal values and the downward API as the kubele
     FL_SERVER_ADDRESS: 'fl-server.fl-training.svc:9092',
     FL_METRICS_PORT: String(Ports.flMetrics),
   });
-  const ds = workload('DaemonSet', 'promtail');
-  expect(containerEnv(containerOf(ds, 'promtail'), localPods(ds, { nodeName: 'node-7', portFor })[0])).toEqual({ HOSTNAME: 'node-7' });
+  const ds = workload('DaemonSet', 'otel-collector');
+  expect(containerEnv(containerOf(ds, 'otel-collector'), localPods(ds, { nodeName: 'node-7', portFor })[0])).toEqual({ K8S_NODE_NAME: 'node-7' });
   expect(() => containerEnv({ name: 'c', env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] }, second)).toThrow(
     'container c: env PASSWORD comes from {"secretKeyRef":{"name":"s","key":"k"}}, which the local stack does not provide',
   );
@@ -62,8 +62,8 @@ test('mounts resolve to ConfigMaps, Secrets, claims, emptyDirs and host paths', 
     { path: '/etc/prometheus/rules', source: { kind: 'configMap', name: 'prometheus-rules' } },
     { path: '/prometheus', source: { kind: 'claim' } },
   ]);
-  const promtail = workload('DaemonSet', 'promtail');
-  expect(mountsOf(promtail, containerOf(promtail, 'promtail')).map((m) => m.source.kind)).toEqual(['configMap', 'hostPath', 'hostPath', 'emptyDir']);
+  const agent = workload('DaemonSet', 'otel-collector');
+  expect(mountsOf(agent, containerOf(agent, 'otel-collector')).map((m) => m.source.kind)).toEqual(['configMap', 'hostPath', 'hostPath', 'emptyDir']);
   const withSecret = synthStack(
     resolveConfig({ overrides: { alertmanager: { receivers: [{ name: 'r', type: 'webhook', url: { name: 'am-secret', key: 'url' } }], routes: { critical: 'r', warning: null, info: null } } } }),
   ) as ManifestObject[];

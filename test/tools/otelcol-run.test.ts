@@ -1,3 +1,4 @@
+import { LOG_STREAM_LABELS } from '../../src/common/labels';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -6,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
-import { OTEL_STREAM_ATTRIBUTES, OtelComponent, otelCollectorConfig } from '../../src/components/otel-collector/config';
+import { OtelComponent, otelCollectorConfig } from '../../src/components/otel-collector/config';
 import { OTEL_COLLECTOR_METRICS } from '../../src/components/otel-collector/metrics';
 import { topologyOf } from '../../src/common/topology';
 import { resolveConfig } from '../../src/config/loader';
@@ -110,7 +111,7 @@ test('pod logs in, Loki OTLP out with the stream attributes and JSON fields; own
     const all = received.flatMap((r) => r.resourceLogs.flatMap((rl: Doc) => rl.scopeLogs.flatMap((sl: Doc) => sl.logRecords.map((lr: Doc) => ({ resource: attrs(rl.resource.attributes), record: lr })))));
     return all.length >= 2 ? all : undefined;
   });
-  expect(Object.keys(records[0]!.resource).filter((k) => (OTEL_STREAM_ATTRIBUTES as readonly string[]).includes(k)).sort()).toEqual([...OTEL_STREAM_ATTRIBUTES].sort());
+  expect(Object.keys(records[0]!.resource).filter((k) => (LOG_STREAM_LABELS as readonly string[]).includes(k)).sort()).toEqual([...LOG_STREAM_LABELS].sort());
   expect(records[0]!.resource).toMatchObject({ namespace: 'fl-training', pod: 'fl-client-1', container: 'fl-client', node: 'node-1', cluster: 'minikube', agent: 'otel-collector' });
   const [json, plain] = records.map((r) => r.record);
   expect(json.body.stringValue).toBe('{"level":"info","event":"round_finished","round":3}');

@@ -75,7 +75,7 @@ export class FlServer extends Construct {
       annotations: scrapeAnnotations(Ports.flMetrics),
     });
     deployment.addContainer({
-      name: 'fl-server',
+      name: me.name, // the logs dashboard selects FL streams by container name
       ...imageOf(me),
       envVariables: Object.fromEntries(Object.entries(flServerEnv(config)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
       ports: [
@@ -134,7 +134,7 @@ export class FlClients extends Construct {
     });
     selectPods(sts, me);
     sts.addContainer({
-      name: 'fl-client',
+      name: me.name,
       ...imageOf(me),
       envVariables: {
         FL_CLIENT_INDEX: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_LABEL, { key: 'apps.kubernetes.io/pod-index' }),

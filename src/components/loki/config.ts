@@ -1,5 +1,6 @@
 import type { StackConfig } from '../../config/schema';
 import { Ports } from '../../common/names';
+import { LOG_STREAM_LABELS } from '../../common/labels';
 
 /** Loki's data directory (the PVC). */
 export const LOKI_DATA_DIR = '/var/loki';
@@ -30,6 +31,9 @@ export function lokiConfig(config: StackConfig): Record<string, unknown> {
       reject_old_samples_max_age: '168h',
       allow_structured_metadata: true,
       volume_enabled: true,
+      // Logs pushed over OTLP (the OpenTelemetry Collector): these resource attributes become stream
+      // labels, the same Promtail sets; the other attributes stay structured metadata.
+      otlp_config: { resource_attributes: { attributes_config: [{ action: 'index_label', attributes: [...LOG_STREAM_LABELS] }] } },
     },
     compactor: {
       working_directory: `${LOKI_DATA_DIR}/compactor`,

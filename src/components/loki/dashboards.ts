@@ -12,9 +12,13 @@ import {
 } from '../../monitoring/dashboard';
 import type { DashboardDef, MixinContext } from '../../monitoring/mixin';
 
-/** Streams of the FL workloads (`app` is the pods' app.kubernetes.io/name). */
-const FL_APPS = `~${ComponentName.FL_SERVER}|${ComponentName.FL_CLIENT}`;
-const stream = (app: string) => streamSel({ namespace: '$namespace', app });
+/**
+ * Streams of the FL workloads, by container (each FL pod's container is named after its component).
+ * `container` is a stream label every node agent sets (LOG_STREAM_LABELS); `app` is not: the
+ * OpenTelemetry Collector only knows what a log file's path says.
+ */
+const FL_CONTAINERS = `~${ComponentName.FL_SERVER}|${ComponentName.FL_CLIENT}`;
+const stream = (container: string) => streamSel({ namespace: '$namespace', container });
 /** Case-insensitive line filter from the `search` text box (empty matches every line). */
 const SEARCH = '|~ "(?i)$search"';
 /** After `| json`: the `level` field (or the stream's `level` label, which fluentd sets to the same value). */
@@ -24,10 +28,10 @@ const ERRORS = '| level=~"(?i)error|critical"';
 const queries = {
   serverLogs: `${stream(ComponentName.FL_SERVER)} ${SEARCH} | json`,
   clientLogs: `${stream(ComponentName.FL_CLIENT)} ${SEARCH} | json`,
-  errorLogs: `${stream(FL_APPS)} ${SEARCH} | json ${ERRORS}`,
-  linesByLevel: `sum by (level) (count_over_time(${stream(FL_APPS)} | json | __error__="" [$__interval]))`,
-  errorsByApp: `sum by (app) (count_over_time(${stream(FL_APPS)} | json | __error__="" ${ERRORS} [$__interval]))`,
-  linesByPod: `sum by (pod) (count_over_time(${stream(FL_APPS)} [$__interval]))`,
+  errorLogs: `${stream(FL_CONTAINERS)} ${SEARCH} | json ${ERRORS}`,
+  linesByLevel: `sum by (level) (count_over_time(${stream(FL_CONTAINERS)} | json | __error__="" [$__interval]))`,
+  errorsByContainer: `sum by (container) (count_over_time(${stream(FL_CONTAINERS)} | json | __error__="" ${ERRORS} [$__interval]))`,
+  linesByPod: `sum by (pod) (count_over_time(${stream(FL_CONTAINERS)} [$__interval]))`,
 };
 
 /** Logs of the FL server and clients, and their volume by level. */
@@ -49,7 +53,7 @@ export function lokiDashboards(ctx: MixinContext): DashboardDef[] {
             stack: true,
             description: 'FL log lines per interval, by the level field of each JSON line.',
           }),
-          logMetricsPanel('Errors by app', Unit.SHORT, [lokiQuery(q.errorsByApp, '{{app}}')], {
+          logMetricsPanel('Errors by container', Unit.SHORT, [lokiQuery(q.errorsByContainer, '{{container}}')], {
             width: 8,
             bars: true,
             stack: true,

@@ -1,5 +1,6 @@
 import type { StackConfig } from '../../config/schema';
 import { ComponentName, Ports } from '../../common/names';
+import type { LogStreamLabel } from '../../common/labels';
 import { endpointUrl, type Topology } from '../../common/topology';
 import { fluentdNamespaces, fluentdShipsToLoki } from '../fluentd/config';
 
@@ -24,15 +25,9 @@ export const OtelComponent = {
   storage: 'file_storage',
 } as const;
 
-/**
- * The resource attributes every log record carries: the stream labels Promtail sets, under the same
- * names, so queries and dashboards select the same streams whichever agent shipped them. Loki indexes
- * resource attributes as labels only when its `otlp_config` lists them: it must list these.
- */
-export const OTEL_STREAM_ATTRIBUTES = ['namespace', 'pod', 'container', 'node', 'cluster', 'agent'] as const;
 
 /** Kubernetes resource attributes the `container` operator derives from a log file's path, and the stream attribute each becomes. */
-const FROM_PATH: ReadonlyArray<readonly [string, (typeof OTEL_STREAM_ATTRIBUTES)[number]]> = [
+const FROM_PATH: ReadonlyArray<readonly [string, LogStreamLabel]> = [
   ['k8s.namespace.name', 'namespace'],
   ['k8s.pod.name', 'pod'],
   ['k8s.container.name', 'container'],

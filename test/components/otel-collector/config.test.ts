@@ -1,6 +1,6 @@
+import { LOG_STREAM_LABELS } from '../../../src/common/labels';
 import {
   OTEL_STATE_DIR,
-  OTEL_STREAM_ATTRIBUTES,
   OtelComponent,
   otelCollectorConfig,
   otelJsonNamespaces,
@@ -39,8 +39,8 @@ test('streams carry the same labels as Promtail sets, under the same names', () 
     .map((r: { target_label?: string }) => r.target_label)
     .filter((l: string | undefined) => l !== undefined && !l.startsWith('__'));
   const set = ops(build()).filter((o) => o.type === 'move' || o.type === 'add').map((o) => /^resource\["(.+)"\]$/.exec(o.to ?? o.field ?? '')![1]);
-  expect(set).toEqual([...OTEL_STREAM_ATTRIBUTES]);
-  // Promtail's `app` comes from the pod's labels, which only the API knows: see the report on k8sattributes.
+  expect(set).toEqual([...LOG_STREAM_LABELS]);
+  // Promtail's `app` comes from the pod's labels, which only the API knows; no query selects on it (the logs dashboard selects on `container`).
   expect(promtailLabels.filter((l: string) => !set.includes(l))).toEqual(['app']);
   const add = (id: string) => ops(build()).find((o) => o.id === id)!.value;
   expect([add('node-attribute'), add('cluster-attribute'), add('agent-attribute')]).toEqual(['EXPR(env("K8S_NODE_NAME"))', 'minikube', 'otel-collector']);
