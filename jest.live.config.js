@@ -1,6 +1,7 @@
 /**
- * The live local stack test (test/live): real Prometheus, Alertmanager, VictoriaMetrics, Loki,
- * Promtail and the FL workload as processes on 127.0.0.1. Run alone: `npm run test:live`.
+ * The live local stack test (test/live): real Prometheus, Alertmanager, VictoriaMetrics, the
+ * OpenTelemetry Collector, VictoriaLogs (the log sink) and the FL workload as processes on 127.0.0.1.
+ * Run alone: `npm run test:live`.
  * @type {import('jest').Config}
  */
 module.exports = {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The live local stack test (`npm run test:live`): the generated Prometheus, Alertmanager,
-# VictoriaMetrics, Loki and Promtail configs running in the real binaries on 127.0.0.1, with the FL
+# VictoriaMetrics and OpenTelemetry Collector configs running in the real binaries on 127.0.0.1 (logs
+# into VictoriaLogs), with the FL
 # workload (server + 2 clients). Installs what it needs like `npm test`, then runs jest.live.config.js.
 # Extra arguments go to jest (e.g. a test file or -t 'pattern'). FLOBS_LIVE_KEEP=1 keeps the
 # temporary directory (configs, data, CRI logs) for inspection.
