@@ -3,7 +3,11 @@ import {
   BYTES_PATTERN,
   CPU_PATTERN,
   DNS_LABEL_PATTERN,
+  HOST_PATTERN,
   IMAGE_PATTERN,
+  isLabelKey,
+  isLabelValue,
+  MAX_DURATION_MS,
   parseBytes,
   parseCpuMillis,
   parseDuration,
@@ -30,7 +34,8 @@ export type RoundFailurePolicy = z.infer<typeof RoundFailurePolicy>;
 
 const duration = z
   .string()
-  .refine((v) => parseDuration(v) !== undefined, { message: 'must be a positive duration such as 30s, 5m, 15d' });
+  .refine((v) => parseDuration(v) !== undefined, { message: 'must be a positive duration such as 30s, 5m, 15d' })
+  .refine((v) => (parseDuration(v) ?? 0) <= MAX_DURATION_MS, { message: 'is longer than Prometheus and Go accept (292y)' });
 const cpu = z
   .string()
   .regex(CPU_PATTERN, { message: 'must be a CPU quantity such as 100m or 0.5' })
@@ -43,7 +48,22 @@ const image = z.string().regex(IMAGE_PATTERN, {
   message: 'must be an image reference repository:tag or repository@sha256:digest',
 }).refine((v) => !v.endsWith(':latest'), { message: 'must be pinned: the tag latest is not allowed' });
 const dnsLabel = z.string().regex(DNS_LABEL_PATTERN, { message: 'must be a lowercase RFC 1123 name' });
-const labelMap = z.record(z.string().min(1), z.string());
+/** Namespaces Kubernetes or its users own: the stack labels its namespaces and puts default-deny policies in them. */
+export const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+const ownNamespace = dnsLabel.refine((v) => !(RESERVED_NAMESPACES as readonly string[]).includes(v), {
+  message: `is reserved (${RESERVED_NAMESPACES.join(', ')}): the stack sets Pod Security labels and default-deny policies on its namespaces`,
+});
+const labelKey = z.string().refine(isLabelKey, { message: 'must be a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ .' });
+const labelValue = z.string().refine(isLabelValue, { message: 'must be a Kubernetes label value: up to 63 of A-Z a-z 0-9 - _ ., starting and ending alphanumeric' });
+const labelMap = z.record(z.string(), labelValue).superRefine((labels, ctx) => {
+  for (const key of Object.keys(labels).filter((k) => !isLabelKey(k))) {
+    ctx.addIssue({ code: 'custom', message: `key ${JSON.stringify(key)} is not a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ .` });
+  }
+});
+/** A key of a Secret's data, as the API server validates it. */
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key' }).max(253);
+/** A host name or IPv4 address, which config files take unquoted. */
+const host = z.string().regex(HOST_PATTERN, { message: 'must be a host name (RFC 1123) or an IPv4 address' });
 
 export const Resources = z.strictObject({
   requests: z.strictObject({ cpu, memory: bytes }),
@@ -68,17 +88,23 @@ const componentBase = {
 
 const replicas = z.number().int().min(1).max(10);
 
-export const Toleration = z.strictObject({
-  key: z.string().min(1),
-  operator: z.enum(['Exists', 'Equal']),
-  value: z.string().optional(),
-  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
-});
+export const Toleration = z
+  .strictObject({
+    key: labelKey,
+    operator: z.enum(['Exists', 'Equal']),
+    value: labelValue.optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+  })
+  .superRefine((t, ctx) => {
+    if (t.operator === 'Exists' && (t.value ?? '') !== '') {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'must be empty when operator is Exists (the API server refuses it)' });
+    }
+  });
 
 export const SecretKeyRef = z.strictObject({
   /** Name of a Secret in the namespace of the component that reads it. */
   name: dnsLabel,
-  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key' }),
+  key: secretKey,
 });
 export type SecretKeyRef = z.infer<typeof SecretKeyRef>;
 
@@ -91,7 +117,7 @@ export const Receiver = z.discriminatedUnion('type', [
     to: z.email(),
     from: z.email(),
     smarthost: z.string().regex(/^[a-zA-Z0-9.-]+:\d+$/, { message: 'must be host:port' }),
-    authUsername: z.string().min(1),
+    authUsername: z.string().regex(/^\S{1,256}$/, { message: 'must be a user name without spaces or control characters' }),
     authPassword: SecretKeyRef,
   }),
   /** PagerDuty Events API v2; the routing (integration) key is read from the Secret file. */
@@ -139,11 +165,11 @@ export const StackConfigSchema = z
     clusterName: dnsLabel,
     namespaces: z.strictObject({
       /** Prometheus, Alertmanager, Grafana, Loki, VictoriaMetrics, kube-state-metrics. */
-      monitoring: dnsLabel,
+      monitoring: ownNamespace,
       /** Node agents that need host access: node-exporter, otel-collector, promtail, fluentd, dcgm-exporter. */
-      agents: dnsLabel,
+      agents: ownNamespace,
       /** The FL server and clients. */
-      training: dnsLabel,
+      training: ownNamespace,
     }),
     scrapeInterval: duration,
     evaluationInterval: duration,
@@ -151,7 +177,7 @@ export const StackConfigSchema = z
      * Base of every alert's `runbook_url` (`<base>/<AlertName>.md`): an http(s) URL where docs/runbooks/
      * is served, or that path relative to the repository. @default 'docs/runbooks'
      */
-    runbookBaseUrl: z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^[a-z0-9._-]+(\/[a-z0-9._-]+)*$/)], {
+    runbookBaseUrl: z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^[a-z0-9_-]+(\/(?!\.+(\/|$))[a-z0-9._-]+)*$/)], {
       message: 'must be an http(s) URL or a repository-relative path such as docs/runbooks',
     }),
     prometheus: z.strictObject({ ...componentBase, replicas, storage: Storage, retention: duration, retentionSize: bytes }),
@@ -174,7 +200,7 @@ export const StackConfigSchema = z
       ...componentBase,
       storage: Storage,
       /** The Secret holding the admin user and password. Never inline. */
-      adminSecret: z.strictObject({ name: dnsLabel, userKey: z.string().min(1), passwordKey: z.string().min(1) }),
+      adminSecret: z.strictObject({ name: dnsLabel, userKey: secretKey, passwordKey: secretKey }),
     }),
     loki: z.strictObject({ ...componentBase, storage: Storage, retention: duration }),
     /** Deprecated (end-of-life 2026-03-02): the OpenTelemetry Collector is the node log agent. Enabled: @default false */
@@ -187,11 +213,14 @@ export const StackConfigSchema = z
     }),
     fluentd: z.strictObject({
       ...componentBase,
-      /** Where fluentd sends the FL workloads' logs. `loki` uses the stack's Loki. */
+      /**
+       * Where fluentd sends the FL workloads' logs: `loki` (the stack's Loki) or `forward` (another
+       * Fluentd/Fluent Bit). The image carries only the Loki plugin (images/fluentd/), so there is no
+       * Elasticsearch output: forward to an aggregator that has one.
+       */
       output: z.discriminatedUnion('type', [
         z.strictObject({ type: z.literal('loki') }),
-        z.strictObject({ type: z.literal('forward'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
-        z.strictObject({ type: z.literal('elasticsearch'), host: z.string().min(1), port: z.number().int().min(1).max(65535) }),
+        z.strictObject({ type: z.literal('forward'), host, port: z.number().int().min(1).max(65535) }),
       ]),
     }),
     victoriaMetrics: z.strictObject({ ...componentBase, storage: Storage, retention: duration }),
@@ -254,6 +283,13 @@ export const StackConfigSchema = z
           message: `names receiver '${target}', which is not in alertmanager.receivers`,
         });
       }
+    }
+    if (parseBytes(config.prometheus.retentionSize)! > parseBytes(config.prometheus.storage.size)!) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prometheus', 'retentionSize'],
+        message: `retentionSize ${config.prometheus.retentionSize} is larger than the volume it lives on (prometheus.storage.size ${config.prometheus.storage.size})`,
+      });
     }
     const ns = Object.entries(config.namespaces);
     ns.forEach(([key, value], i) => {

@@ -28,6 +28,31 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
+/**
+ * The longest duration Prometheus, Alertmanager, Loki and Go itself accept: a Go `time.Duration` is
+ * int64 nanoseconds (about 292 years); Prometheus refuses a longer one as "duration out of range".
+ */
+export const MAX_DURATION_MS = Math.floor(Number(2n ** 63n - 1n) / 1e6);
+
+/** Kubernetes label values and qualified names (keys), as the API server validates them. */
+const LABEL_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const DNS_SUBDOMAIN = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
+export const LABEL_VALUE_PATTERN = new RegExp(`^(${LABEL_NAME})?$`);
+export const LABEL_KEY_PATTERN = new RegExp(`^(${DNS_SUBDOMAIN}/)?${LABEL_NAME}$`);
+/** Whether `key` is a Kubernetes label key: an optional DNS-subdomain prefix (≤ 253) and a name (≤ 63). */
+export function isLabelKey(key: string): boolean {
+  if (!LABEL_KEY_PATTERN.test(key)) return false;
+  const slash = key.indexOf('/');
+  return (slash < 0 ? key : key.slice(slash + 1)).length <= 63 && (slash < 0 || slash <= 253);
+}
+/** Whether `value` is a Kubernetes label value (≤ 63 characters, may be empty). */
+export function isLabelValue(value: string): boolean {
+  return value.length <= 63 && LABEL_VALUE_PATTERN.test(value);
+}
+
+/** A host name (RFC 1123, letters of either case) or an IPv4 address: what may follow `host` in a config file. */
+export const HOST_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*$/;
+
 /** CPU quantity: `250m`, `0.5`, `2`. */
 export const CPU_PATTERN = /^(\d+m|\d+(\.\d{1,3})?)$/;
 

@@ -74,14 +74,6 @@ function output(config: StackConfig, topology: Topology): FluentdDirective {
       ]);
     case 'forward':
       return d('match', 'kubernetes.**', [['@type', 'forward']], [d('server', undefined, [['host', out.host], ['port', out.port]]), buffer]);
-    case 'elasticsearch':
-      return d('match', 'kubernetes.**', [
-        ['@type', 'elasticsearch'],
-        ['host', out.host],
-        ['port', out.port],
-        ['logstash_format', true],
-        ['logstash_prefix', 'fl-logs'],
-      ], [buffer]);
   }
 }
 

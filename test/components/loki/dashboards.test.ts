@@ -30,8 +30,8 @@ describe('FL logs dashboard', () => {
 
   test('server and client log panels parse the JSON lines', () => {
     expect(panel(logs, 'FL server')).toMatchObject({ type: 'logs' });
-    expect(panel(logs, 'FL server').targets![0]!.expr).toBe('{app="fl-server", namespace="$namespace"} |~ "(?i)$search" | json');
-    expect(panel(logs, 'FL clients').targets![0]!.expr).toBe('{app="fl-client", namespace="$namespace"} |~ "(?i)$search" | json');
+    expect(panel(logs, 'FL server').targets![0]!.expr).toBe('{container="fl-server", namespace="$namespace"} |~ "(?i)$search" | json');
+    expect(panel(logs, 'FL clients').targets![0]!.expr).toBe('{container="fl-client", namespace="$namespace"} |~ "(?i)$search" | json');
   });
 
   test('log volume by level', () => {
@@ -39,7 +39,7 @@ describe('FL logs dashboard', () => {
     expect(p.type).toBe('timeseries');
     expect(p.fieldConfig!.defaults!.unit).toBe('short');
     expect(p.targets![0]).toMatchObject({
-      expr: 'sum by (level) (count_over_time({app=~"fl-server|fl-client", namespace="$namespace"} | json | __error__="" [$__interval]))',
+      expr: 'sum by (level) (count_over_time({container=~"fl-server|fl-client", namespace="$namespace"} | json | __error__="" [$__interval]))',
       legendFormat: '{{level}}',
     });
   });
