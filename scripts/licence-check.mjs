@@ -3,12 +3,15 @@
 // Reads lines `<module path> <version> <dir>` on stdin: every module a binary is about to be built
 // from (its own module and each dependency module linked into it, as `go list -deps` reports them),
 // and refuses the build when one of them
-//   * has no licence file at its module root (LICENSE*, LICENCE*, COPYING*), or
+//   * has no licence file at its module root (LICENSE*, LICENCE*, COPYING*, UNLICENSE*) and no
+//     reviewed exception for that exact version in scripts/licence-exceptions.json (or the file
+//     LICENCE_EXCEPTIONS names), or
 //   * is under a licence this project must not run: the GNU Affero GPL, the Server Side Public
 //     License, the Business Source License, the Elastic License, or the Commons Clause.
 // Exit 0: all clear (prints a one-line summary); 1: refused (each module named with the reason).
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Licences this project does not build or run, recognised by their own title text. */
 const REFUSED = [
@@ -18,7 +21,10 @@ const REFUSED = [
   { name: 'Elastic License', pattern: /^\s*Elastic License/im },
   { name: 'Commons Clause', pattern: /Commons Clause/i },
 ];
-const LICENCE_FILE = /^(licen[cs]e|copying)([._-].*)?$/i;
+const LICENCE_FILE = /^(licen[cs]e|copying|unlicense)([._-].*)?$/i;
+const EXCEPTIONS_FILE = process.env.LICENCE_EXCEPTIONS ?? join(dirname(fileURLToPath(import.meta.url)), 'licence-exceptions.json');
+/** module@version -> why it is accepted without a licence file. */
+const EXCEPTIONS = Object.fromEntries(Object.entries(JSON.parse(readFileSync(EXCEPTIONS_FILE, 'utf8'))).filter(([k]) => !k.startsWith('$')));
 
 /** The licence files at a module root, with their text. */
 function licenceFiles(dir) {
@@ -32,10 +38,13 @@ function licenceFiles(dir) {
 }
 
 /** Why a module is refused, or undefined when it is fine. */
-function verdict(dir) {
+function verdict(id, dir) {
   const files = licenceFiles(dir);
   if (files === null) return `its source directory ${dir} cannot be read`;
-  if (files.length === 0) return 'it has no licence file (LICENSE, LICENCE or COPYING) at its root: unlicensed code is not used';
+  if (files.length === 0) {
+    if (EXCEPTIONS[id] !== undefined) return undefined;
+    return 'it has no licence file (LICENSE, LICENCE or COPYING) at its root: unlicensed code is not used';
+  }
   for (const f of files) {
     const hit = REFUSED.find((r) => r.pattern.test(f.text));
     if (hit) return `${f.name} is the ${hit.name}, which this project does not build or run`;
@@ -53,15 +62,21 @@ function main() {
     if (path.startsWith('fl-observability.local/')) continue;
     seen.set(`${path}@${version}`, dir);
   }
+  if (seen.size === 0) {
+    console.error('licence guard: no module to check (go list listed none): refusing to build blind');
+    process.exit(1);
+  }
   const refused = [];
   for (const [id, dir] of seen) {
-    const why = verdict(dir);
+    const why = verdict(id, dir);
     if (why !== undefined) refused.push(`  ${id}: ${why}`);
   }
   if (refused.length > 0) {
     console.error(`licence guard: refused ${refused.length} of ${seen.size} module(s):\n${refused.join('\n')}`);
     process.exit(1);
   }
+  const excepted = [...seen.keys()].filter((id) => EXCEPTIONS[id] !== undefined && licenceFiles(seen.get(id)).length === 0);
+  for (const id of excepted) console.log(`licence guard: ${id} has no licence file, accepted by review: ${EXCEPTIONS[id]}`);
   console.log(`licence guard: ${seen.size} module(s) checked, none refused`);
 }
 

@@ -7,5 +7,6 @@
 # temporary directory (configs, data, CRI logs) for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+FLOBS_E2E_TOOLS=skip # the live stack needs no control plane or Pulumi
 source scripts/test-deps.sh
 exec node node_modules/jest/bin/jest.js -c jest.live.config.js "$@"

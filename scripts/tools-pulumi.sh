@@ -1,43 +1,55 @@
 #!/usr/bin/env bash
-# Build the Pulumi CLI, its Node.js language host and the Kubernetes resource provider the
-# end-to-end tests run, pinned by the "pulumiTools" section of src/versions.json (the versions of the npm packages
-# @pulumi/pulumi and @pulumi/kubernetes in package.json).
+# Build the Pulumi CLI and the Kubernetes resource provider the end-to-end tests run (and, optionally,
+# the CLI's Node.js language host), pinned by the "pulumiTools" section of src/versions.json (the
+# versions of the npm packages @pulumi/pulumi and @pulumi/kubernetes in package.json).
 #
-#   scripts/tools-pulumi.sh                             # all three
+#   scripts/tools-pulumi.sh                             # the CLI and the provider (+ the language host if PULUMI_SRC_GIT is set)
 #   scripts/tools-pulumi.sh pulumi-resource-kubernetes  # only these (binary names, or pulumiTools keys)
+#   scripts/tools-pulumi.sh --pulumi-src DIR ...        # same as PULUMI_SRC_GIT=DIR
 #   scripts/tools-pulumi.sh --list                      # print the binaries and their sources
 #
 # Output: $TOOLS_DIR/bin/<tool>-<version> plus a symlink $TOOLS_DIR/bin/<tool>, as scripts/tools.sh.
-# Exit status 3: a git source below is missing (nothing was built); 1: any other failure.
+# Exit status 3: the language host was asked for by name but PULUMI_SRC_GIT is unset, or its clone
+# lacks the tag; 1: any other failure.
 # TOOLS_DIR defaults to <repo>/.tools. A binary that exists for the pinned version is not rebuilt.
-# Pulumi finds the language host next to `pulumi`; install the provider into a PULUMI_HOME with
+# Install the provider into a PULUMI_HOME with
 # `pulumi plugin install resource kubernetes <version> --file $TOOLS_DIR/bin/pulumi-resource-kubernetes`.
 #
-# Sources (nothing here is committed; everything lives under $TOOLS_DIR/src):
+# Sources (nothing here is committed; generated files live under $TOOLS_DIR/src):
 #   * pulumi: the Go module github.com/pulumi/pulumi/pkg/v3 (cmd/pulumi) from the Go proxy, in a
 #     wrapper module (scripts/tools-common.sh); its `../sdk` replace becomes sdk/v3 of the release.
-#   * pulumi-language-nodejs and pulumi-resource-kubernetes: their modules are not on the Go proxy,
-#     so their source comes from a git clone of the upstream repository at the pinned tag:
-#     PULUMI_SRC_GIT (https://github.com/pulumi/pulumi) and PULUMI_K8S_SRC_GIT
-#     (https://github.com/pulumi/pulumi-kubernetes), e.g. `git clone --bare`. Their
-#     dependencies come from the Go proxy. Versions upstream's go.mod pins that the proxy does not
-#     serve are replaced by the nearest served ones ("overrides" in pulumiTools).
-#   * The provider embeds files its release build generates: its Pulumi schema (schema.json, big;
-#     when the clone lacks that blob it is regenerated from the Kubernetes OpenAPI specs of the
-#     k8s.io/kubernetes modules, as upstream's `pulumi-gen-kubernetes schema` does, and must hash to
-#     the blob id of the tag's tree) and the versioned copies upstream's generate.go writes.
-#     Its SDK module (sdk/v4) comes from the Go proxy, checked against go.sum lines pinned in
-#     pulumiTools (the checksum database does not know it) and against the tag's tree.
+#   * pulumi-resource-kubernetes: the Go module github.com/pulumi/pulumi-kubernetes/provider/v4 from
+#     the Go proxy. The release has no semver tag for that subdirectory, so the proxy serves it under
+#     the pseudo-version of the release commit (pulumiTools.kubernetes.moduleVersion; the commit the
+#     proxy reports must be pulumiTools.kubernetes.commit). Its zip carries the release's schema.json
+#     and terraform-mapping.json; the main package is copied into the wrapper module, where upstream's
+#     generate.go writes the versioned copies main.go embeds. Its `../sdk` replace becomes sdk/v4 of
+#     the release (pulumiTools.kubernetes.sdkVersion); -ldflags set the version, as upstream's build.
+#   * pulumi-language-nodejs (optional: the e2e test drives the program through the Automation API,
+#     which needs no language host): not on the Go proxy at any version, so it builds from a git
+#     clone of https://github.com/pulumi/pulumi at the pinned tag, given by PULUMI_SRC_GIT (or
+#     --pulumi-src), e.g. `git clone --bare`; its dependencies come from the Go proxy. Without that
+#     source, a run without arguments skips it, with a message.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VERSIONS_JSON="${ROOT}/src/versions.json"
-PULUMI_SRC_GIT="${PULUMI_SRC_GIT:-/work/.mirror/pulumi+pulumi/repo}"
-PULUMI_K8S_SRC_GIT="${PULUMI_K8S_SRC_GIT:-/work/.mirror/pulumi+pulumi-kubernetes/repo}"
 
 die() { echo "tools-pulumi.sh: $*" >&2; exit 1; }
 # shellcheck source=scripts/tools-common.sh
 source "${ROOT}/scripts/tools-common.sh"
+
+ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --pulumi-src) [[ $# -ge 2 ]] || die "--pulumi-src needs a directory"; PULUMI_SRC_GIT=$2; shift 2 ;;
+    --pulumi-src=*) PULUMI_SRC_GIT=${1#--pulumi-src=}; shift ;;
+    *) ARGS+=("$1"); shift ;;
+  esac
+done
+set -- "${ARGS[@]+"${ARGS[@]}"}"
+# No default: the language host's source is what the user points at, or nothing.
+PULUMI_SRC_GIT="${PULUMI_SRC_GIT:-}"
 
 command -v node >/dev/null 2>&1 || die "node is required (to read src/versions.json)"
 
@@ -46,33 +58,36 @@ VERSIONS_OUT="$(node - "${VERSIONS_JSON}" <<'EOF'
 const fs = require("fs");
 const v = JSON.parse(fs.readFileSync(process.argv[2], "utf8")).pulumiTools ?? {};
 const out = [];
-const need = (obj, path, key) => {
+const fail = (msg) => { console.error(`${process.argv[2]}: ${msg}`); process.exit(1); };
+const need = (obj, path, key, re = /./) => {
   const val = obj?.[key];
-  if (typeof val !== "string" || val === "") { console.error(`${process.argv[2]}: pulumiTools.${path}.${key} is required`); process.exit(1); }
+  if (typeof val !== "string" || val === "") fail(`pulumiTools.${path}.${key} is required`);
+  if (!re.test(val)) fail(`pulumiTools.${path}.${key}: "${val}" does not match ${re}`);
   return val;
 };
-for (const tool of ["cli", "languageNodejs", "kubernetes"]) {
+const semver = /^v\d+\.\d+\.\d+$/;
+for (const tool of ["cli", "kubernetes", "languageNodejs"]) {
   const t = v[tool] ?? {};
-  const version = need(t, tool, "version");
-  if (!/^v\d+\.\d+\.\d+$/.test(version)) { console.error(`${tool}.version: "${version}" is not vX.Y.Z`); process.exit(1); }
-  out.push(`${tool}.version ${version}`, `${tool}.module ${need(t, tool, "module")}`);
+  out.push(`${tool}.version ${need(t, tool, "version", semver)}`, `${tool}.module ${need(t, tool, "module")}`);
   for (const k of ["package", "gitTag", "gitPath"]) if (t[k] !== undefined) out.push(`${tool}.${k} ${t[k]}`);
   for (const [m, mv] of Object.entries(t.overrides ?? {})) out.push(`${tool}.override ${m} ${mv}`);
 }
 const k = v.kubernetes;
-for (const key of ["module", "version", "gitTag", "sum", "goModSum"]) out.push(`kubernetes.sdk.${key} ${need(k.sdkModule, "kubernetes.sdkModule", key)}`);
-out.push(`kubernetes.schema.kubernetes ${need(k.schema, "kubernetes.schema", "kubernetes")}`);
-out.push(`kubernetes.schema.legacy ${(k.schema.legacyKubernetes ?? []).join(",")}`);
+need(k, "kubernetes", "package");
+out.push(`kubernetes.moduleVersion ${need(k, "kubernetes", "moduleVersion", /^v\d+\.\d+\.\d+-\S+$/)}`);
+out.push(`kubernetes.commit ${need(k, "kubernetes", "commit", /^[0-9a-f]{40}$/)}`);
+out.push(`kubernetes.sdkVersion ${need(k, "kubernetes", "sdkVersion", semver)}`);
+need(v.languageNodejs, "languageNodejs", "gitTag");
+need(v.languageNodejs, "languageNodejs", "gitPath");
 console.log(out.join("\n"));
 EOF
 )" || die "cannot read ${VERSIONS_JSON} (see above)"
 declare -A V
-declare -a OVERRIDES_languageNodejs=() OVERRIDES_kubernetes=()
+declare -a OVERRIDES_languageNodejs=()
 while read -r key a b; do
   case "${key}" in
     languageNodejs.override) OVERRIDES_languageNodejs+=("${a}@${b}") ;;
-    kubernetes.override) OVERRIDES_kubernetes+=("${a}@${b}") ;;
-    cli.override) die "cli.overrides is not supported (the CLI builds from the proxy as upstream pins it)" ;;
+    cli.override | kubernetes.override) die "pulumiTools.${key%.override}.overrides is not supported (it builds from the proxy as upstream pins it)" ;;
     *) V[$key]=$a ;;
   esac
 done <<<"${VERSIONS_OUT}"
@@ -80,8 +95,8 @@ done <<<"${VERSIONS_OUT}"
 # binary | versions key | version command
 CATALOG=(
   "pulumi|cli|version"
-  "pulumi-language-nodejs|languageNodejs|-version"
   "pulumi-resource-kubernetes|kubernetes|"
+  "pulumi-language-nodejs|languageNodejs|-version"
 )
 declare -A C_KEY C_VCMD
 ALL_NAMES=()
@@ -94,13 +109,20 @@ done
 case "${1:-}" in
   --list)
     echo "pulumi ${V[cli.module]}/${V[cli.package]}@${V[cli.version]} (Go proxy)"
-    echo "pulumi-language-nodejs ${V[languageNodejs.module]}@${V[languageNodejs.version]} (git ${PULUMI_SRC_GIT} ${V[languageNodejs.gitTag]}:${V[languageNodejs.gitPath]})"
-    echo "pulumi-resource-kubernetes ${V[kubernetes.module]}@${V[kubernetes.version]} (git ${PULUMI_K8S_SRC_GIT} ${V[kubernetes.gitTag]}:${V[kubernetes.gitPath]})"
+    echo "pulumi-resource-kubernetes ${V[kubernetes.module]}/${V[kubernetes.package]}@${V[kubernetes.moduleVersion]} = ${V[kubernetes.version]} (Go proxy)"
+    echo "pulumi-language-nodejs ${V[languageNodejs.module]}@${V[languageNodejs.version]} (optional; git ${PULUMI_SRC_GIT:-<PULUMI_SRC_GIT not set>} ${V[languageNodejs.gitTag]}:${V[languageNodejs.gitPath]})"
     exit 0 ;;
-  -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
-select_tools ALL_NAMES "$@"
+# Without arguments: the CLI and the provider, and the language host only when its source is given.
+DEFAULT_NAMES=(pulumi pulumi-resource-kubernetes)
+if [[ -n "${PULUMI_SRC_GIT}" ]]; then
+  DEFAULT_NAMES+=(pulumi-language-nodejs)
+elif [[ $# -eq 0 ]]; then
+  echo "tools-pulumi.sh: pulumi-language-nodejs skipped (optional: set PULUMI_SRC_GIT to a git clone of https://github.com/pulumi/pulumi to build it)" >&2
+fi
+select_tools DEFAULT_NAMES "$@"
 
 target_of() { echo "${BIN_DIR}/$1-${V[${C_KEY[$1]}.version]}"; }
 
@@ -109,19 +131,23 @@ all_cached=1
 for n in "${WANT[@]}"; do [[ -x "$(target_of "${n}")" ]] || { all_cached=0; break; }; done
 if [[ ${all_cached} -eq 0 ]]; then
   command -v go >/dev/null 2>&1 || die "go is required to build the tools (https://go.dev/dl/)"
-  command -v git >/dev/null 2>&1 || die "git is required to build the Pulumi tools"
   tools_lock
 fi
 tools_go_env
 
 # ---------------------------------------------------------------------------
-# Git sources.
+# The git source of the optional language host.
 
 # Checks that $1 is a git clone holding ref $2; names the variable $3 to set otherwise. Exits with
-# status 3 (sources unavailable, as opposed to a failed build) so that callers can tell them apart.
+# status 3 (source unavailable, as opposed to a failed build) so that callers can tell them apart.
 require_git_ref() { # $1 git dir $2 ref $3 env var $4 upstream URL
+  if [[ -z "$1" ]]; then
+    echo "tools-pulumi.sh: $3 is not set: clone $4 (git clone --bare $4) and set $3 to its path" >&2
+    exit 3
+  fi
+  command -v git >/dev/null 2>&1 || die "git is required to build from $3=$1"
   if [[ ! -d "$1" ]]; then
-    echo "tools-pulumi.sh: no git clone of $4 at $1: clone it (git clone --bare $4) and set $3 to its path" >&2
+    echo "tools-pulumi.sh: $3=$1: no such directory (git clone --bare $4 $1)" >&2
     exit 3
   fi
   if ! git -C "$1" rev-parse --verify --quiet "$2^{commit}" >/dev/null; then
@@ -130,34 +156,20 @@ require_git_ref() { # $1 git dir $2 ref $3 env var $4 upstream URL
   fi
 }
 
-# Exports the files under paths $4... of ref $2 of git dir $1 into $3, skipping the blobs the clone
-# lacks (partial clones, size-limited mirrors); prints the paths of those, one per line.
+# Exports the files $4... of ref $2 of git dir $1 into $3; fails naming the blobs the clone lacks
+# (partial clones, size-limited mirrors).
 git_export() { # $1 git dir $2 ref $3 dest $4... paths
   local gdir=$1 ref=$2 dest=$3
   shift 3
-  local listing missing excludes=() p want got
+  local listing missing
   listing="$(git -C "${gdir}" ls-tree -r "${ref}" -- "$@")"
   [[ -n "${listing}" ]] || die "${gdir}: nothing at ${ref} -- $*"
-  # "<oid> missing" for every blob the object store lacks.
   missing="$(awk '$2 == "blob" { print $3 }' <<<"${listing}" |
     git -C "${gdir}" cat-file --batch-check='%(objectname) %(objecttype)' 2>/dev/null | awk '$2 == "missing" { print $1 }')"
-  local -A absent=()
-  for p in ${missing}; do absent[$p]=1; done
-  local out=()
-  while read -r _ type oid path; do
-    if [[ "${type}" == blob && -n "${absent[$oid]:-}" ]]; then
-      excludes+=(":(exclude)${path}")
-      out+=("${path}")
-    fi
-  done <<<"${listing}"
+  [[ -z "${missing}" ]] || die "${gdir} lacks blobs of ${ref} ($(tr '\n' ' ' <<<"${missing}")): fetch them (git -C ${gdir} fetch origin tag ${ref})"
   mkdir -p "${dest}"
-  git -C "${gdir}" archive --format=tar "${ref}" -- "$@" "${excludes[@]}" 2>/dev/null | tar -x -C "${dest}" ||
+  git -C "${gdir}" archive --format=tar "${ref}" -- "$@" | tar -x -C "${dest}" ||
     die "git archive ${ref} -- $* from ${gdir} failed"
-  want=$(($(awk '$2 == "blob"' <<<"${listing}" | wc -l) - ${#out[@]}))
-  got=0
-  for p in "$@"; do [[ -e "${dest}/${p}" ]] && got=$((got + $(find "${dest}/${p}" -type f | wc -l))); done
-  [[ ${got} -eq ${want} ]] || die "git archive ${ref} from ${gdir}: ${got} files exported, ${want} expected"
-  if ((${#out[@]})); then printf '%s\n' "${out[@]}"; fi
 }
 
 # `go mod edit` flags replacing each "<module>@<version>" of an overrides list.
@@ -174,6 +186,7 @@ build_pulumi() { # $1 tmp output
   module_info "${module}" "${ver}"
   # ../sdk (not in the module zip) -> github.com/pulumi/pulumi/sdk/v3 of the same release.
   make_wrapper_module "${wdir}" "${module}" "${ver}" "${ver}"
+  licence_guard "${wdir}" "" "${module}/${V[cli.package]}"
   (cd "${wdir}" && nice -n "${TOOLS_NICE:-10}" go build -mod=mod -trimpath -ldflags "-s -w -X ${VERSION_PKG}=${ver}" \
     -o "$1" "${module}/${V[cli.package]}")
 }
@@ -186,173 +199,49 @@ build_language_nodejs() { # $1 tmp output
   # The main package: go.mod, go.sum and the non-test Go files (testdata is large and unused).
   files="$(git -C "${PULUMI_SRC_GIT}" ls-tree --name-only "${tag}" -- "${path}/" | grep -E '/(go\.mod|go\.sum|[^/]+\.go)$' | grep -v '_test\.go$')"
   # shellcheck disable=SC2086
-  local lacking
-  lacking="$(git_export "${PULUMI_SRC_GIT}" "${tag}" "${wdir}" ${files})"
-  [[ -z "${lacking}" ]] || die "${PULUMI_SRC_GIT} lacks these blobs of ${tag}: ${lacking}"
+  git_export "${PULUMI_SRC_GIT}" "${tag}" "${wdir}" ${files}
   local mdir="${wdir}/${path}"
   # Upstream replaces pkg/v3 and sdk/v3 with the repository's own directories (../../..): use the
   # published modules of the release instead.
+  # shellcheck disable=SC2046
   (cd "${mdir}" && go mod edit -dropreplace=github.com/pulumi/pulumi/pkg/v3 -dropreplace=github.com/pulumi/pulumi/sdk/v3 \
     $(override_flags "${OVERRIDES_languageNodejs[@]}") && go mod edit -toolchain=none)
+  licence_guard "${mdir}" "" .
   (cd "${mdir}" && nice -n "${TOOLS_NICE:-10}" go build -mod=mod -trimpath -ldflags "-s -w -X ${VERSION_PKG}=${ver}" -o "$1" .)
 }
 
-# The provider's Pulumi schema regenerated from the Kubernetes OpenAPI specs into $2, in the
-# provider source tree $1 (whose go.mod is set up).
-generate_k8s_schema() { # $1 provider dir $2 output schema.json
-  local pdir=$1 out=$2 gdir="$1/cmd/fl-schemagen" swdir="$1/.swagger" v args=()
-  mkdir -p "${gdir}" "${swdir}"
-  # Upstream's swagger merge (package main of pulumi-gen-kubernetes) plus a main that runs only
-  # the schema step: pulumi-gen-kubernetes itself also links the .NET code generator, whose
-  # module (pulumi-language-dotnet) the Go proxy does not serve.
-  cp "${pdir}/cmd/pulumi-gen-kubernetes/merge.go" "${gdir}/"
-  cat >"${gdir}/main.go" <<'EOF'
-// Written by scripts/tools-pulumi.sh: the schema step of `pulumi-gen-kubernetes schema`.
-//
-//	fl-schemagen <out schema.json> <current swagger> <legacy swagger>...
-package main
-
-import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"os"
-
-	"github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/gen"
-)
-
-func main() {
-	if len(os.Args) < 3 {
-		fail(fmt.Errorf("usage: fl-schemagen <out schema.json> <current swagger> <legacy swagger>..."))
-	}
-	swagger := mustRead(os.Args[2])
-	for _, legacy := range os.Args[3:] { // older specs keep the APIs newer releases removed
-		swagger = mergeSwaggerSpecs(mustRead(legacy), swagger)
-	}
-	var spec map[string]any
-	if err := json.Unmarshal(swagger, &spec); err != nil {
-		fail(err)
-	}
-	pkg := gen.PulumiSchema(spec, gen.WithResourceOverlays(gen.ResourceOverlays), gen.WithTypeOverlays(gen.TypeOverlays))
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "    ")
-	if err := enc.Encode(pkg); err != nil {
-		fail(err)
-	}
-	if err := os.WriteFile(os.Args[1], out.Bytes(), 0o644); err != nil {
-		fail(err)
-	}
-}
-
-func mustRead(path string) []byte {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		fail(err)
-	}
-	return b
-}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "fl-schemagen:", err)
-	os.Exit(1)
-}
-EOF
-  local IFS_OLD=$IFS legacy
-  IFS=, read -r -a legacy <<<"${V[kubernetes.schema.legacy]}"
-  IFS=$IFS_OLD
-  for v in "${V[kubernetes.schema.kubernetes]}" "${legacy[@]}"; do
-    module_info k8s.io/kubernetes "${v}"
-    cp "${M_DIR[k8s.io/kubernetes@${v}]}/api/openapi-spec/swagger.json" "${swdir}/swagger-${v}.json"
-    chmod u+w "${swdir}/swagger-${v}.json"
-    args+=("${swdir}/swagger-${v}.json")
-  done
-  (cd "${pdir}" && nice -n "${TOOLS_NICE:-10}" go build -mod=mod -trimpath -o "${swdir}/fl-schemagen" ./cmd/fl-schemagen) ||
-    die "building the schema generator failed"
-  "${swdir}/fl-schemagen" "${out}" "${args[@]}" || die "generating the provider schema failed"
-  rm -rf "${swdir}" "${gdir}"
-}
-
 build_k8s_provider() { # $1 tmp output
-  local ver=${V[kubernetes.version]} tag=${V[kubernetes.gitTag]} path=${V[kubernetes.gitPath]}
-  local wdir="${SRC_DIR}/pulumi-resource-kubernetes-${ver}" lacking p
-  require_git_ref "${PULUMI_K8S_SRC_GIT}" "${tag}" PULUMI_K8S_SRC_GIT https://github.com/pulumi/pulumi-kubernetes
-  rm -rf "${wdir}"
-  lacking="$(git_export "${PULUMI_K8S_SRC_GIT}" "${tag}" "${wdir}" "${path}")"
-  local pdir="${wdir}/${path}" cmd="${wdir}/${path}/cmd/pulumi-resource-kubernetes"
-  local schema_rel="${path}/cmd/pulumi-resource-kubernetes/schema.json" regen=0
-  for p in ${lacking}; do
-    case "${p}" in
-      "${schema_rel}") regen=1 ;;
-      "${path}/cmd/pulumi-gen-kubernetes/terraform.json") ;; # input of the terraform mapping, which is committed
-      *) die "${PULUMI_K8S_SRC_GIT} lacks the blob of ${p} at ${tag}: fetch it (git -C ${PULUMI_K8S_SRC_GIT} fetch origin tag ${tag})" ;;
-    esac
+  local module=${V[kubernetes.module]} mver=${V[kubernetes.moduleVersion]} ver=${V[kubernetes.version]}
+  local pkg=${V[kubernetes.package]} sdkv=${V[kubernetes.sdkVersion]} wdir="${SRC_DIR}/pulumi-resource-kubernetes-${V[kubernetes.version]}"
+  module_info "${module}" "${mver}"
+  local id="${module}@${mver}"
+  [[ "${M_HASH[$id]}" == "${V[kubernetes.commit]}" ]] ||
+    die "${id} comes from commit ${M_HASH[$id]}, pulumiTools.kubernetes.commit says ${V[kubernetes.commit]}"
+  local mdir=${M_DIR[$id]} f
+  for f in main.go generate.go schema.json terraform-mapping.json; do
+    [[ -f "${mdir}/${pkg}/${f}" ]] || die "${id} has no ${pkg}/${f}"
   done
-
-  # go.mod: the SDK module from the proxy (upstream: ../sdk), pinned sums; the overrides.
-  local sdkm=${V[kubernetes.sdk.module]} sdkv=${V[kubernetes.sdk.version]}
-  (cd "${pdir}" && go mod edit -dropreplace="${sdkm}" -require="${sdkm}@${sdkv}" \
-    $(override_flags "${OVERRIDES_kubernetes[@]}") && go mod edit -toolchain=none)
-  printf '%s %s %s\n%s %s/go.mod %s\n' "${sdkm}" "${sdkv}" "${V[kubernetes.sdk.sum]}" "${sdkm}" "${sdkv}" "${V[kubernetes.sdk.goModSum]}" >>"${pdir}/go.sum"
-  # The SDK module's files must be those of its tag in the clone (blob ids are in the tree even
-  # when a size-limited clone lacks a blob).
-  local sdkdir
-  sdkdir="$(cd "${pdir}" && go mod download -json "${sdkm}@${sdkv}" | node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8")); if (j.Error) { console.error(j.Error); process.exit(1); } console.log(j.Dir)')" ||
-    die "go mod download ${sdkm}@${sdkv} failed"
-  verify_against_git "${PULUMI_K8S_SRC_GIT}" "${V[kubernetes.sdk.gitTag]}" sdk "${sdkdir}"
-
-  if [[ ${regen} -eq 1 ]]; then
-    local want got
-    want="$(git -C "${PULUMI_K8S_SRC_GIT}" rev-parse "${tag}:${schema_rel}")"
-    echo "  ${schema_rel} is not in the clone: regenerating it from the Kubernetes OpenAPI specs" >&2
-    generate_k8s_schema "${pdir}" "${cmd}/schema.json"
-    got="$(git hash-object "${cmd}/schema.json")"
-    [[ "${got}" == "${want}" ]] || die "regenerated ${schema_rel} has blob id ${got}, the tag's is ${want}"
-  fi
-  # As upstream's `go generate` (generate.go): the schema with the version, compacted mappings.
+  # The zip's schema is the release's Kubernetes package (generate.go below stamps its version).
+  node -e '
+    const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    if (s.name !== "kubernetes" || Object.keys(s.resources ?? {}).length === 0) process.exit(1);' \
+    "${mdir}/${pkg}/schema.json" || die "${id}: ${pkg}/schema.json is not the Kubernetes package schema"
+  # ../sdk (not in the module zip) -> github.com/pulumi/pulumi-kubernetes/sdk/v4 of the release.
+  make_wrapper_module "${wdir}" "${module}" "${mver}" "${sdkv}"
+  grep -qE "^replace github.com/pulumi/pulumi-kubernetes/sdk/v4 => github.com/pulumi/pulumi-kubernetes/sdk/v4 ${sdkv}\$" "${wdir}/go.mod" ||
+    die "${wdir}/go.mod: upstream's ../sdk replace did not become sdk/v4 ${sdkv} (did upstream's go.mod change?)"
+  # The main package goes into the wrapper (the module cache is read-only) with the files upstream's
+  # `go generate` (generate.go) writes next to it and main.go embeds: the schema stamped with the
+  # version, and the compacted terraform mapping.
+  local cmd="${wdir}/cmd/pulumi-resource-kubernetes"
+  mkdir -p "${cmd}"
+  for f in main.go generate.go schema.json terraform-mapping.json; do cp "${mdir}/${pkg}/${f}" "${cmd}/"; done
+  chmod u+w "${cmd}"/*
   (cd "${cmd}" && VERSION="${ver#v}" nice -n "${TOOLS_NICE:-10}" go run -mod=mod ./generate.go) ||
-    die "generate.go (embedded schema) failed"
-  (cd "${pdir}" && nice -n "${TOOLS_NICE:-10}" go build -mod=mod -trimpath \
-    -ldflags "-s -w -X ${V[kubernetes.module]}/pkg/version.Version=${ver#v}" -o "$1" ./cmd/pulumi-resource-kubernetes)
-}
-
-# Every file of module dir $4 is the blob of <ref>:<prefix $3>/<same path> in git dir $1, and the
-# other way round (blob ids come from the tree: the comparison works when the clone lacks a blob).
-verify_against_git() { # $1 git dir $2 ref $3 prefix $4 module dir
-  local gdir=$1 ref=$2 prefix=$3 mdir=$4
-  if ! git -C "${gdir}" rev-parse --verify --quiet "${ref}^{commit}" >/dev/null; then
-    echo "  (${gdir} has no tag ${ref}: ${mdir} not compared with git)" >&2
-    return 0
-  fi
-  local bad
-  bad="$(node - "${gdir}" "${ref}" "${prefix}" "${mdir}" <<'EOF'
-const { execFileSync } = require("child_process");
-const fs = require("fs"), path = require("path");
-const [gdir, ref, prefix, mdir] = process.argv.slice(2);
-const files = [];
-(function walk(d) {
-  for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-    const p = path.join(d, e.name);
-    if (e.isDirectory()) walk(p); else files.push(path.relative(mdir, p));
-  }
-})(mdir);
-const tree = new Map(execFileSync("git", ["-C", gdir, "ls-tree", "-r", ref, "--", prefix], { encoding: "utf8", maxBuffer: 1 << 28 })
-  .split("\n").filter(Boolean).map((l) => { const [meta, p] = l.split("\t"); return [path.relative(prefix, p), meta.split(" ")[2]]; }));
-const ids = execFileSync("git", ["hash-object", "--stdin-paths"], { input: files.map((f) => path.join(mdir, f)).join("\n"), encoding: "utf8", maxBuffer: 1 << 28 }).trim().split("\n");
-// A module zip of a subdirectory without a licence carries the repository's.
-if (!tree.has("LICENSE")) {
-  try { tree.set("LICENSE", execFileSync("git", ["-C", gdir, "rev-parse", `${ref}:LICENSE`], { encoding: "utf8" }).trim()); } catch (e) {}
-}
-const bad = [];
-files.forEach((f, i) => {
-  if (tree.get(f) !== ids[i]) bad.push(`${f}: ${tree.has(f) ? "differs" : "not in git"}`);
-});
-for (const f of tree.keys()) if (!files.includes(f)) bad.push(`${f}: not in the module`);
-console.log(bad.join("\n"));
-EOF
-)" || die "comparing ${mdir} with ${gdir} ${ref} failed"
-  [[ -z "${bad}" ]] || die "${mdir} differs from ${ref}:${prefix} of ${gdir}:"$'\n'"${bad}"
+    die "generate.go (the embedded schema) failed"
+  licence_guard "${wdir}" "" ./cmd/pulumi-resource-kubernetes
+  (cd "${wdir}" && nice -n "${TOOLS_NICE:-10}" go build -mod=mod -trimpath \
+    -ldflags "-s -w -X ${module}/pkg/version.Version=${ver#v}" -o "$1" ./cmd/pulumi-resource-kubernetes)
 }
 
 # A resource provider started without an engine serves gRPC and prints its port; the CLI, when
@@ -368,7 +257,10 @@ smoke_provider() { # $1 binary $2 version
     kill -0 "${pid}" 2>/dev/null || break
     sleep 0.1
   done
+  # Provider 4.25 keeps serving after SIGINT: give it a moment, then kill it.
   kill -INT "${pid}" 2>/dev/null || true
+  for i in $(seq 1 50); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "${pid}" 2>/dev/null || true
   wait "${pid}" 2>/dev/null || true
   if ! [[ "${port}" =~ ^[0-9]+$ ]]; then
     echo "$(basename "${bin}") did not start: $(head -c 2000 "${log}")" >&2

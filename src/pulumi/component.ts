@@ -18,6 +18,7 @@ import {
   resourceName,
   skipAwaitReasons,
   tierOf,
+  withPatchForce,
   withSkipAwait,
   type K8sObject,
 } from './objects';
@@ -58,8 +59,10 @@ export interface FlObservabilityArgs {
    */
   readonly grafanaAdminPassword?: pulumi.Input<string>;
   /**
-   * Adopt objects that already exist in the cluster (e.g. from `kubectl apply -f dist/`) instead of
-   * failing with AlreadyExists: sets the provider's `upsertExistingObjects` and `enablePatchForce`.
+   * Adopt objects that already exist in the cluster (e.g. from `kubectl apply -f dist/`), taking over
+   * the fields another field manager owns: every object gets the `pulumi.com/patchForce` annotation.
+   * (With server-side apply the provider creates an object that already exists by applying to it;
+   * without the annotation, fields `kubectl` set to other values are a conflict that fails the update.)
    * @default false
    */
   readonly adoptExisting?: boolean;
@@ -113,8 +116,6 @@ export class FlObservability extends pulumi.ComponentResource {
         // Server-side apply (the v4 default, stated here): field ownership instead of the
         // last-applied annotation, so `kubectl apply`'d fields and ours can coexist.
         enableServerSideApply: true,
-        upsertExistingObjects: adopt,
-        enablePatchForce: adopt,
       },
       { parent: this },
     );
@@ -192,7 +193,8 @@ export class FlObservability extends pulumi.ComponentResource {
     const all = adminSecret === undefined ? objects : [...objects, adminSecret];
     const resources = new Map<string, pulumi.CustomResource>();
     const create = (o: K8sObject, dependsOn: pulumi.Resource[]): pulumi.CustomResource => {
-      const object = reasons.has(objectId(o)) ? withSkipAwait(o) : o;
+      const awaited = reasons.has(objectId(o)) ? withSkipAwait(o) : o;
+      const object = adopt ? withPatchForce(awaited) : awaited;
       const Cls = resourceClassOf(object);
       const resource = new Cls(resourceName(object), object, { parent: this, provider, dependsOn });
       resources.set(objectId(o), resource);

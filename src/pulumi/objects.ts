@@ -162,7 +162,22 @@ export function skipAwaitReasons(objects: readonly K8sObject[], context: AwaitCo
 
 /** A copy of `o` annotated so the provider does not await it. */
 export function withSkipAwait(o: K8sObject): K8sObject {
-  return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [SKIP_AWAIT]: 'true' } } };
+  return withAnnotation(o, SKIP_AWAIT);
+}
+
+/**
+ * The provider's per-object switch to force server-side apply conflicts (fields another manager, e.g.
+ * `kubectl apply`, owns): @pulumi/kubernetes 4.25 has no provider-wide option for it.
+ */
+export const PATCH_FORCE = 'pulumi.com/patchForce';
+
+/** A copy of `o` annotated so the provider takes over fields other field managers own. */
+export function withPatchForce(o: K8sObject): K8sObject {
+  return withAnnotation(o, PATCH_FORCE);
+}
+
+function withAnnotation(o: K8sObject, key: string): K8sObject {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [key]: 'true' } } };
 }
 
 type K8sResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;

@@ -109,6 +109,18 @@ export class Phases {
     }
   }
 
+  /** {@link run} for an asynchronous phase: timed until its promise settles. */
+  async runAsync<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    try {
+      return await fn();
+    } finally {
+      const secs = (Date.now() - t0) / 1000;
+      this.timings.push([name, secs]);
+      this.log(`${name}: ${secs.toFixed(1)}s`);
+    }
+  }
+
   /** `phases: <name> <secs>s, …` of every phase so far. */
   summary(): string {
     return `phases: ${this.timings.map(([n, s]) => `${n} ${s.toFixed(1)}s`).join(', ')}`;

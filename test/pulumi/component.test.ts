@@ -5,7 +5,7 @@ import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
 import type { FlObservability as FlObservabilityClass, FlObservabilityArgs } from '../../src/pulumi/component';
 import { builtImageRef, imageBuildSpecs } from '../../src/pulumi/images';
-import { SKIP_AWAIT, objectId, type K8sObject } from '../../src/pulumi/objects';
+import { PATCH_FORCE, SKIP_AWAIT, objectId, type K8sObject } from '../../src/pulumi/objects';
 import { buildStack } from '../../src/stack';
 import { defaultImage, imageString } from '../../src/versions';
 import { MOCK_PASSWORD, identityOf, mocks, registered, valueOf, type Registered } from './mocks';
@@ -189,6 +189,10 @@ describe('buildImages: false', () => {
     expect(await valueOf(d.stack.images.flClient!)).toBe(imageString(defaultImage('flClient')));
   });
 
+  test('without adoptExisting no object forces server-side apply conflicts', () => {
+    expect(k8sOf(d).filter((r) => annotationsOf(r)[PATCH_FORCE] !== undefined).map(identityOf)).toEqual([]);
+  });
+
   test('the kube context defaults to minikube', () => {
     expect(d.registered.find((r) => r.type === 'pulumi:providers:kubernetes')!.inputs.context).toBe('minikube');
   });
@@ -203,5 +207,21 @@ describe('buildImages: false', () => {
   test('parity holds without builds too', () => {
     const expected = [...synthesized(config).map(objectId), `v1 Secret ${config.namespaces.monitoring}/grafana-admin`];
     expect(k8sOf(d).map(identityOf).sort()).toEqual(expected.sort());
+  });
+});
+
+describe('adoptExisting: true', () => {
+  const config = resolveConfig({ profile: 'minikube' });
+  let d: Deployed;
+  beforeAll(async () => {
+    d = await deploy('stack-adopt', { config, buildImages: false, grafanaAdminPassword: 'given-Passw0rd-value', adoptExisting: true });
+  });
+
+  test('every object takes over fields other managers own (patchForce), and is otherwise unchanged', () => {
+    const resources = k8sOf(d);
+    expect(resources.map(identityOf).sort()).toEqual([...synthesized(config).map(objectId), `v1 Secret ${config.namespaces.monitoring}/grafana-admin`].sort());
+    expect(resources.filter((r) => annotationsOf(r)[PATCH_FORCE] !== 'true').map(identityOf)).toEqual([]);
+    const server = find(d, `apps/v1 Deployment ${config.namespaces.training}/fl-server`);
+    expect(annotationsOf(server)[SKIP_AWAIT]).toBe('true');
   });
 });

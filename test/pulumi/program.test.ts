@@ -38,6 +38,12 @@ afterAll(() => {
   }
 });
 
+test('index.ts exports exactly the outputs of the program function (the Automation API runs the same function)', () => {
+  expect(Object.keys(program).sort()).toEqual(
+    ['grafanaAdminPassword', 'grafanaAdminPasswordCommand', 'images', 'kubeContext', 'notAwaited', 'portForward', 'profile'].sort(),
+  );
+});
+
 test('the provider uses the kubeContext of the Pulumi config', async () => {
   expect(program.kubeContext).toBe('fl-test-context');
   expect((await registration('pulumi:providers:kubernetes')).inputs.context).toBe('fl-test-context');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,11 +39,11 @@ function plantTool(name: string, dep: string, depDir: string): string {
 }
 
 /** Runs licence_guard exactly as the tools scripts do. */
-function guard(toolDir: string, pkg: string): { status: number | null; out: string } {
+function guard(toolDir: string, pkg: string, env: Record<string, string> = {}): { status: number | null; out: string } {
   const script = `set -euo pipefail; ROOT=${JSON.stringify(ROOT)}; die() { echo "tools: $*" >&2; exit 1; }; source "$ROOT/scripts/tools-common.sh"; tools_go_env; licence_guard ${JSON.stringify(toolDir)} netgo ${JSON.stringify(pkg)}`;
   const r = spawnSync('bash', ['-c', script], {
     encoding: 'utf8',
-    env: { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOWORK: 'off' },
+    env: { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOWORK: 'off', ...env },
     timeout: 120_000,
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
@@ -69,4 +69,25 @@ test('a tool linking a module without a licence file is refused', () => {
   const r = guard(tool, 'example.com/baretool/cmd/baretool');
   expect(r.out).toContain('example.com/barelib@v0.0.0: it has no licence file (LICENSE, LICENCE or COPYING) at its root');
   expect(r.status).toBe(1);
+});
+
+test('a reviewed exception admits a module without a licence file, never a refused licence', () => {
+  const exceptions = join(work, 'exceptions.json');
+  writeFileSync(exceptions, JSON.stringify({ 'example.com/reviewedlib@v0.0.0': 'reviewed: MIT per its README', 'example.com/agpl2lib@v0.0.0': 'an exception cannot admit this' }));
+  const bare = plantTool('reviewedtool', 'reviewedlib', plantModule('reviewedlib', null));
+  const ok = guard(bare, 'example.com/reviewedtool/cmd/reviewedtool', { LICENCE_EXCEPTIONS: exceptions });
+  expect(ok.out).toContain('licence guard: example.com/reviewedlib@v0.0.0 has no licence file, accepted by review: reviewed: MIT per its README');
+  expect(ok.status).toBe(0);
+  const agpl = plantTool('agpl2tool', 'agpl2lib', plantModule('agpl2lib', { file: 'COPYING', text: AGPL }));
+  const refused = guard(agpl, 'example.com/agpl2tool/cmd/agpl2tool', { LICENCE_EXCEPTIONS: exceptions });
+  expect(refused.out).toContain('example.com/agpl2lib@v0.0.0: COPYING is the AGPL');
+  expect(refused.status).toBe(1);
+});
+
+test('the project exceptions are each pinned to one version and give a reason', () => {
+  const list = JSON.parse(readFileSync(join(ROOT, 'scripts/licence-exceptions.json'), 'utf8')) as Record<string, string>;
+  for (const [id, why] of Object.entries(list).filter(([k]) => !k.startsWith('$'))) {
+    expect(id).toMatch(/^[a-z0-9.-]+\.[a-z]+\/\S+@v\d+\.\d+\.\d+\S*$/);
+    expect(why.length).toBeGreaterThan(40);
+  }
 });
