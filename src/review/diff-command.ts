@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,15 +42,23 @@ export enum DiffFormat {
  * Synthesizes the project at `root` (its own build) into `out`. A failing synth (a config the side's
  * schema refuses, a build error) becomes a {@link DiffUsageError} carrying what the synth printed.
  */
-function synthAt(label: string, root: string, out: string, env: NodeJS.ProcessEnv): void {
+async function synthAt(label: string, root: string, out: string, env: NodeJS.ProcessEnv, running: Set<ChildProcess>): Promise<void> {
   for (const [what, args, extraEnv] of [
     ['build', [join(root, 'scripts/build.mjs')], {}],
     ['synth', [join(root, 'lib/main.js')], { CDK8S_OUTDIR: out }],
   ] as const) {
-    const r = spawnSync(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, encoding: 'utf8' });
-    if (r.status !== 0) {
-      const said = `${r.stderr ?? ''}`.trim() || `${r.error?.message ?? `exit status ${r.status ?? r.signal}`}`;
-      throw new DiffUsageError(`cannot ${what} the ${label}:\n${said}`);
+    // Asynchronous, so an interrupt is handled while a side is built or synthesized.
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    const status = await new Promise<number | string>((done) => {
+      child.on('error', (err) => done(err.message));
+      child.on('close', (code, signal) => done(code ?? `signal ${signal}`));
+    });
+    running.delete(child);
+    if (status !== 0) {
+      throw new DiffUsageError(`cannot ${what} the ${label}:\n${stderr.trim() || (typeof status === 'string' ? status : `exit status ${status}`)}`);
     }
   }
 }
@@ -73,7 +81,7 @@ export interface DiffOptions {
  * Synthesizes the base ref (in a temporary worktree) and the working tree and diffs them. Every
  * temporary directory and the worktree's registration are removed however it ends.
  */
-export function runDiff(options: DiffOptions): { output: string; changed: boolean } {
+export async function runDiff(options: DiffOptions): Promise<{ output: string; changed: boolean }> {
   const repo = resolve(options.repo);
   const git = (...args: string[]) => {
     const r = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
@@ -93,7 +101,11 @@ export function runDiff(options: DiffOptions): { output: string; changed: boolea
   const env = { ...process.env, ...(options.profile === undefined ? {} : { STACK_PROFILE: options.profile }) };
   const tmp = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'flobs-diff-'));
   const worktree = join(tmp, 'base');
-  const release = onInterrupt(() => cleanup());
+  const running = new Set<ChildProcess>();
+  const release = onInterrupt(() => {
+    running.forEach((child) => child.kill('SIGTERM'));
+    cleanup();
+  });
   function cleanup(): void {
     git('worktree', 'remove', '--force', worktree);
     rmSync(tmp, { recursive: true, force: true });
@@ -103,8 +115,8 @@ export function runDiff(options: DiffOptions): { output: string; changed: boolea
     const added = git('worktree', 'add', '--detach', worktree, base);
     if (!added.ok) throw new DiffUsageError(`cannot check out --base '${base}': ${added.err}`);
     symlinkSync(join(repo, 'node_modules'), join(worktree, 'node_modules'));
-    synthAt(`base (${base})`, worktree, join(tmp, 'out-base'), env);
-    synthAt('working tree', repo, join(tmp, 'out-head'), env);
+    await synthAt(`base (${base})`, worktree, join(tmp, 'out-base'), env, running);
+    await synthAt('working tree', repo, join(tmp, 'out-head'), env, running);
     const diff = semanticDiff(readManifests(join(tmp, 'out-base')), readManifests(join(tmp, 'out-head')));
     const changed = diff.added.length + diff.removed.length + diff.changed.length > 0;
     return { output: (options.format ?? DiffFormat.Text) === DiffFormat.Json ? JSON.stringify(diff, null, 2) : formatDiff(diff), changed };
@@ -130,7 +142,7 @@ function onInterrupt(cleanup: () => void): () => void {
 export const DIFF_USAGE = 'usage: npm run diff -- [--base <git ref>] [--profile <profile>] [--format text|json]\nexit status: 0 no change, 1 changes, 2 usage, config or base error';
 
 /** The command: parses the arguments strictly, checks the config, diffs; returns the exit code. */
-export function diffMain(argv: readonly string[], repo = process.cwd()): number {
+export async function diffMain(argv: readonly string[], repo = process.cwd()): Promise<number> {
   try {
     let values: { base?: string; profile?: string; format?: string; help?: boolean };
     try {
@@ -157,7 +169,7 @@ export function diffMain(argv: readonly string[], repo = process.cwd()): number 
     // The working tree's own config check first: a bad STACK_CONFIG / STACK_PROFILE / --profile is a
     // usage error named by the loader, not a failure deep inside a synth.
     loadConfig({ ...process.env, ...(values.profile === undefined ? {} : { STACK_PROFILE: values.profile }) });
-    const { output, changed } = runDiff({ repo, base: values.base, profile: values.profile, format: format as DiffFormat });
+    const { output, changed } = await runDiff({ repo, base: values.base, profile: values.profile, format: format as DiffFormat });
     console.log(output);
     return changed ? DiffExit.Changed : DiffExit.Unchanged;
   } catch (err) {
@@ -171,5 +183,7 @@ export function diffMain(argv: readonly string[], repo = process.cwd()): number 
 }
 
 if (require.main === module) {
-  process.exitCode = diffMain(process.argv.slice(2));
+  void diffMain(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { namespaceLevels, PodSecurityLevel } from '../../src/components/namespaces/namespaces';
 import type { StackConfig } from '../../src/config/schema';
+import { resolveConfig } from '../../src/config/loader';
 import { synthesize } from '../../src/synth';
 import { WORKLOAD_KINDS } from '../../src/common/names';
 import { configOf, type K8sObject } from '../helpers';
@@ -170,6 +171,34 @@ describe.each(PROFILES)('the %s profile on a real API server', (profile) => {
     const warnings = applied.stderr.split('\n').filter((l) => l.startsWith('Warning:'));
     for (const w of warnings) log(profile, `apply ${w}`);
     expect(warnings.filter((w) => w.includes('"restricted'))).toEqual([]);
+  });
+
+  test('the API server refuses exactly the scheduling fields the config schema refuses', () => {
+    const k = plane();
+    const cases: [string, Record<string, unknown>][] = [
+      ["the profile's own", { tolerations: config.gpu.tolerations, nodeSelector: config.gpu.nodeSelector }],
+      ['toleration Exists with a value', { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', value: 'true', effect: 'NoSchedule' }] }],
+      ['toleration Equal with a value', { tolerations: [{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }],
+      ['toleration key with a space', { tolerations: [{ key: 'nvidia gpu', operator: 'Exists', effect: 'NoSchedule' }] }],
+      ['node-selector value with a space', { nodeSelector: { gpu: 'yes please' } }],
+      ['node-selector value of 63 characters', { nodeSelector: { gpu: 'x'.repeat(63) } }],
+      ['node-selector value of 64 characters', { nodeSelector: { gpu: 'x'.repeat(64) } }],
+      ['node-selector key with an upper-case prefix', { nodeSelector: { 'NVIDIA.com/gpu': 'true' } }],
+      ['node-selector key with a prefix', { nodeSelector: { 'nvidia.com/gpu.present': 'true' } }],
+    ];
+    const verdicts = cases.map(([name, fields]) => {
+      let schema = true;
+      try {
+        resolveConfig({ profile, overrides: { gpu: fields } });
+      } catch {
+        schema = false;
+      }
+      const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'e2e-scheduling', namespace: config.namespaces.agents }, spec: { ...fields, containers: [{ name: 'c', image: 'registry.invalid/e2e:1' }] } };
+      const api = k.kubectlResult(['apply', '--server-side', '--dry-run=server', '-f', '-'], JSON.stringify(pod)).status === 0;
+      return { name, schema, api };
+    });
+    expect(verdicts.filter((v) => v.schema !== v.api)).toEqual([]);
+    expect(verdicts.filter((v) => !v.api).length).toBeGreaterThanOrEqual(4);
   });
 
   test('Pod Security admission enforces the namespace labels', () => {

@@ -47,3 +47,16 @@ test.each(['minikube', 'production'] as const)('promtool check config accepts th
   expect(r.stdout + r.stderr).toContain('SUCCESS');
   expect(r.status).toBe(0);
 });
+
+test.each(['292y', '293y', '106751d', '106752d', '1000y', '15d'])('duration %s: the schema and Prometheus agree whether it is in range', (value) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flobs-duration-'));
+  writeFileSync(join(dir, 'prometheus.yml'), stringify({ global: { scrape_interval: value, evaluation_interval: '1m' } }));
+  const prometheusAccepts = spawnSync(tool('promtool'), ['check', 'config', 'prometheus.yml'], { cwd: dir, encoding: 'utf8' }).status === 0;
+  let schemaAccepts = true;
+  try {
+    resolveConfig({ overrides: { prometheus: { retention: value } } });
+  } catch {
+    schemaAccepts = false;
+  }
+  expect(schemaAccepts).toBe(prometheusAccepts);
+});
