@@ -90,7 +90,9 @@ async function until(what: string, done: (r: ReturnType<typeof health>) => boole
 }
 
 test('the live stack is healthy: every component ready, every target up, rules evaluating, FL metrics exported; exit 0', async () => {
-  const { status, report } = await until('a healthy report', (r) => r.status === 0);
+  // Healthy and every target scraped at least once (a target not scraped yet is not a finding).
+  const allUp = (r: ReturnType<typeof health>) => /^(\d+)\/\1 targets up$/.test(row(r.report, 'prometheus', 'targets')?.detail ?? '');
+  const { status, report } = await until('a healthy report with every target scraped', (r) => r.status === 0 && allUp(r));
   expect(report.checks.map((c) => `${c.component} ${c.check}`)).toEqual([
     'fl-server fl metrics',
     'prometheus ready',
