@@ -161,6 +161,24 @@ test('production adds PodDisruptionBudgets for replicated components', () => {
   expect(synthStack(configOf('minikube')).filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
 });
 
+test.each(['minikube', 'production'] as const)('%s: exactly the workloads with more than one replica are spread over nodes and zones (soft)', (profile) => {
+  const workloads = synthStack(configOf(profile)).filter((o: K8sObject) => ['Deployment', 'StatefulSet'].includes(o.kind));
+  const spread = workloads.filter((o) => o.spec.template.spec.topologySpreadConstraints !== undefined);
+  expect(spread.map((o) => o.metadata.name).sort()).toEqual(workloads.filter((o) => (o.spec.replicas ?? 1) > 1).map((o) => o.metadata.name).sort());
+  expect(spread.map((o) => o.metadata.name)).toContain('fl-client');
+  if (profile === 'production') expect(spread.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['alertmanager', 'prometheus']));
+  for (const o of spread) {
+    expect(o.spec.template.spec.topologySpreadConstraints).toEqual(
+      ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'].map((topologyKey) => ({
+        topologyKey,
+        maxSkew: 1,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: o.spec.selector.matchLabels },
+      })),
+    );
+  }
+});
+
 test('disabled components synthesize nothing', () => {
   const objects = synthStack(configOf('minikube', { loki: { enabled: false }, otelCollector: { enabled: false }, fluentd: { enabled: false } }));
   const names = new Set(objects.map((o) => o.metadata.labels?.['app.kubernetes.io/name']));

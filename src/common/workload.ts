@@ -208,7 +208,32 @@ export function statefulWorkload(scope: Construct, me: ComponentIdentity, spec: 
   selectPods(sts, me);
   addVolumeClaimTemplate(sts, 'data', spec.storage, selectorLabels(me.name));
   disruptionBudget(scope, me, spec.replicas);
+  spreadReplicas(sts, me, spec.replicas);
   return sts;
+}
+
+/** The failure domains replicas are spread over, most local first. */
+export const SPREAD_TOPOLOGY_KEYS = ['kubernetes.io/hostname', 'topology.kubernetes.io/zone'] as const;
+
+/**
+ * With more than one replica, topology spread constraints that place the replicas on different
+ * nodes and zones where the cluster has them (`ScheduleAnyway`: a soft preference, so a one-node
+ * cluster still schedules them all). HA is only HA when one node's loss takes one replica.
+ */
+export function spreadReplicas(workload: kplus.Workload, me: ComponentIdentity, replicas: number): void {
+  if (replicas > 1) {
+    ApiObject.of(workload).addJsonPatch(
+      JsonPatch.add(
+        '/spec/template/spec/topologySpreadConstraints',
+        SPREAD_TOPOLOGY_KEYS.map((topologyKey) => ({
+          topologyKey,
+          maxSkew: 1,
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: selectorLabels(me.name) },
+        })),
+      ),
+    );
+  }
 }
 
 /** With more than one replica, a PodDisruptionBudget that lets voluntary disruptions take one pod at a time. */
@@ -242,6 +267,7 @@ export function deploymentWorkload(scope: Construct, me: ComponentIdentity, spec
     ...(spec.recreate ?? false ? { strategy: kplus.DeploymentStrategy.recreate() } : {}),
   });
   selectPods(deployment, me);
+  spreadReplicas(deployment, me, spec.replicas);
   return deployment;
 }
 

@@ -17,6 +17,7 @@ import {
   restrictedPodSecurity,
   scratchVolume,
   selectPods,
+  spreadReplicas,
   type ComponentIdentity,
 } from '../../common/workload';
 import { flMetrics, ROUND_DURATION } from './metrics';
@@ -133,6 +134,7 @@ export class FlClients extends Construct {
       service: componentService(this, 'headless', me, [{ name: 'metrics', port: Ports.flMetrics }], { headless: true }),
     });
     selectPods(sts, me);
+    spreadReplicas(sts, me, config.fl.numClients);
     sts.addContainer({
       name: me.name,
       ...imageOf(me),
