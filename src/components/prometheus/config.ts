@@ -47,6 +47,7 @@ export interface PrometheusConfigFile {
   };
   readonly remote_write?: readonly {
     readonly url: string;
+    readonly write_relabel_configs?: readonly RelabelConfig[];
     readonly queue_config?: { readonly max_samples_per_send?: number; readonly capacity?: number };
   }[];
   readonly scrape_configs: readonly ScrapeConfig[];
@@ -166,7 +167,14 @@ export function prometheusConfig(config: StackConfig, topology: Topology): Prome
     ...(config.victoriaMetrics.enabled
       ? {
           remote_write: [
-            { url: endpointUrl(topology.victoriaMetrics, '/api/v1/write'), queue_config: { max_samples_per_send: 10_000, capacity: 20_000 } },
+            {
+              url: endpointUrl(topology.victoriaMetrics, '/api/v1/write'),
+              // HA replicas scrape the same targets and differ only by the replica label: without it
+              // their samples are identical series, which VictoriaMetrics deduplicates
+              // (-dedup.minScrapeInterval = the scrape interval) into one copy.
+              ...(config.prometheus.replicas > 1 ? { write_relabel_configs: [{ regex: REPLICA_LABEL, action: 'labeldrop' }] } : {}),
+              queue_config: { max_samples_per_send: 10_000, capacity: 20_000 },
+            },
           ],
         }
       : {}),

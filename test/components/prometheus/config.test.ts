@@ -38,3 +38,14 @@ test('disabled VictoriaMetrics and Alertmanager leave no dangling targets', () =
   expect(c.remote_write).toBeUndefined();
   expect(c.alerting).toBeUndefined();
 });
+
+test('HA replicas write one copy: the replica label is dropped on the remote_write path only', () => {
+  const config = resolveConfig({ profile: 'production' });
+  const c = prometheusConfig(config, topologyOf(config));
+  expect(c.global.external_labels).toHaveProperty('prometheus_replica');
+  expect(c.remote_write?.[0]?.write_relabel_configs).toEqual([{ regex: 'prometheus_replica', action: 'labeldrop' }]);
+  // Alerts drop it too (Alertmanager deduplicates identical alerts); queries keep it.
+  expect(c.alerting?.alert_relabel_configs).toEqual([{ regex: 'prometheus_replica', action: 'labeldrop' }]);
+  const single = resolveConfig();
+  expect(prometheusConfig(single, topologyOf(single)).remote_write?.[0]?.write_relabel_configs).toBeUndefined();
+});
