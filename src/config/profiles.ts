@@ -42,6 +42,7 @@ export const DEFAULTS: StackConfig = {
     resources: res('100m', '192Mi', '500m', '384Mi'),
     storage: { size: '1Gi' },
     adminSecret: { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
+    allowEmbedding: false,
   },
   loki: { enabled: true, resources: res('100m', '256Mi', '500m', '512Mi'), storage: { size: '5Gi' }, retention: '3d' },
   // Promtail reached end-of-life: the OpenTelemetry Collector is the node log agent.

@@ -201,6 +201,11 @@ export const StackConfigSchema = z
       storage: Storage,
       /** The Secret holding the admin user and password. Never inline. */
       adminSecret: z.strictObject({ name: dnsLabel, userKey: secretKey, passwordKey: secretKey }),
+      /**
+       * Let other sites show dashboards in an iframe (Grafana's allow_embedding, with the session
+       * cookie SameSite=None; Secure): serve Grafana over HTTPS when this is on. @default false
+       */
+      allowEmbedding: z.boolean(),
     }),
     loki: z.strictObject({ ...componentBase, storage: Storage, retention: duration }),
     /** Deprecated (end-of-life 2026-03-02): the OpenTelemetry Collector is the node log agent. Enabled: @default false */

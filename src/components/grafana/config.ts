@@ -95,7 +95,7 @@ export function dashboardProvidersFile(): Record<string, unknown> {
 }
 
 /** grafana.ini settings as environment variables (no file to template). */
-export function grafanaEnv(): Record<string, string> {
+export function grafanaEnv(config: StackConfig): Record<string, string> {
   return {
     GF_PATHS_DATA: '/var/lib/grafana',
     GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
@@ -105,10 +105,19 @@ export function grafanaEnv(): Record<string, string> {
     GF_USERS_ALLOW_SIGN_UP: 'false',
     GF_AUTH_ANONYMOUS_ENABLED: 'false',
     GF_SECURITY_DISABLE_GRAVATAR: 'true',
-    GF_SECURITY_COOKIE_SECURE: 'false',
     GF_LOG_MODE: 'console',
     GF_LOG_CONSOLE_FORMAT: 'json',
     GF_NEWS_NEWS_FEED_ENABLED: 'false',
     GF_PLUGINS_PREINSTALL_DISABLED: 'true',
+    ...(config.grafana.allowEmbedding
+      ? {
+          // Panels in another site's iframe (the training monitor embeds a dashboard): the session
+          // cookie must be sent cross-site, which browsers allow only for SameSite=None; Secure, so
+          // Grafana must then be served over HTTPS.
+          GF_SECURITY_ALLOW_EMBEDDING: 'true',
+          GF_SECURITY_COOKIE_SAMESITE: 'none',
+          GF_SECURITY_COOKIE_SECURE: 'true',
+        }
+      : { GF_SECURITY_ALLOW_EMBEDDING: 'false', GF_SECURITY_COOKIE_SAMESITE: 'lax', GF_SECURITY_COOKIE_SECURE: 'false' }),
   };
 }

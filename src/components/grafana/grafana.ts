@@ -96,7 +96,7 @@ export class Grafana extends Construct {
       name: 'grafana',
       ...imageOf(me),
       envVariables: {
-        ...Object.fromEntries(Object.entries(grafanaEnv()).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        ...Object.fromEntries(Object.entries(grafanaEnv(props.config)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
         GF_SECURITY_ADMIN_USER__FILE: kplus.EnvValue.fromValue(`/etc/grafana/admin-credentials/${slice.adminSecret.userKey}`),
         GF_SECURITY_ADMIN_PASSWORD__FILE: kplus.EnvValue.fromValue(`/etc/grafana/admin-credentials/${slice.adminSecret.passwordKey}`),
       },

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { DatasourceUid } from '../../../src/components/grafana/config';
-import { find, synthStack } from '../../helpers';
+import { configOf, find, synthStack, type K8sObject } from '../../helpers';
 
 const objects = synthStack();
 
@@ -26,4 +26,12 @@ test('dashboards are mounted from one ConfigMap per folder', () => {
   const maps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('grafana-dashboards-'));
   const mounted = find(objects, 'Deployment', 'grafana').spec.template.spec.containers[0].volumeMounts.filter((m: { mountPath: string }) => m.mountPath.startsWith('/var/lib/grafana-dashboards/'));
   expect(mounted.length).toBe(maps.length);
+});
+
+test('embedding is off by default; when allowed, the session cookie is SameSite=None; Secure', () => {
+  const envOf = (objs: K8sObject[]) =>
+    Object.fromEntries(find(objs, 'Deployment', 'grafana').spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+  const pick = (env: Record<string, string>) => [env.GF_SECURITY_ALLOW_EMBEDDING, env.GF_SECURITY_COOKIE_SAMESITE, env.GF_SECURITY_COOKIE_SECURE];
+  expect(pick(envOf(objects))).toEqual(['false', 'lax', 'false']);
+  expect(pick(envOf(synthStack(configOf('minikube', { grafana: { allowEmbedding: true } }))))).toEqual(['true', 'none', 'true']);
 });
