@@ -8,11 +8,11 @@ import {
   isLabelKey,
   isLabelValue,
   MAX_DURATION_MS,
+  maxRoundSeconds,
   parseBytes,
   parseCpuMillis,
   parseDuration,
 } from './values';
-import { maxRoundSeconds } from '../components/fl/round-duration';
 
 /**
  * The schema of the fully merged stack config (defaults ⊕ profile ⊕ file). Every object is strict:

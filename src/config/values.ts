@@ -95,3 +95,16 @@ export function splitImage(text: string): { repository: string; tag: string } {
 
 /** A Kubernetes object name (RFC 1123 label). */
 export const DNS_LABEL_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Phases of a federated round that each wait up to `fl.roundTimeout`: fit and evaluate. */
+const PHASES_PER_ROUND = 2;
+
+/** `fl.roundTimeout` (a validated duration) in seconds. */
+export function roundTimeoutSeconds(roundTimeout: string): number {
+  return parseDuration(roundTimeout)! / 1000;
+}
+
+/** The longest legal federated round, seconds: every phase waiting its full `fl.roundTimeout`. */
+export function maxRoundSeconds(roundTimeout: string): number {
+  return PHASES_PER_ROUND * roundTimeoutSeconds(roundTimeout);
+}

@@ -21,7 +21,7 @@ import {
   type ComponentIdentity,
 } from '../../common/workload';
 import { flMetrics, ROUND_DURATION } from './metrics';
-import { roundTimeoutSeconds } from './round-duration';
+import { roundTimeoutSeconds } from '../../config/values';
 import { kplus } from '../../k8s';
 import { Duration } from 'cdk8s';
 

@@ -1,11 +1,11 @@
 import { ComponentName } from '../../common/names';
-import { parseDuration } from '../../config/values';
+import { maxRoundSeconds, parseDuration } from '../../config/values';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder, type AlertScenario } from '../../monitoring/rules';
 import { sel, series } from '../../monitoring/selectors';
 import { flDashboards } from './dashboards';
 import { flMetrics, ROUND_DURATION, ROUND_DURATION_P95, TRAINING_FINISHED } from './metrics';
-import { maxRoundSeconds, roundDurationThresholdSeconds } from './round-duration';
+import { roundDurationThresholdSeconds } from './round-duration';
 
 const SERVER = ComponentName.FL_SERVER;
 

@@ -1,4 +1,4 @@
-import { parseDuration } from '../../config/values';
+import { maxRoundSeconds, roundTimeoutSeconds } from '../../config/values';
 
 /**
  * How long a federated round may legally take, and the histogram buckets and alert threshold that
@@ -11,19 +11,6 @@ import { parseDuration } from '../../config/values';
 const FAST_ROUND_BUCKETS: readonly number[] = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 /** The top buckets, as fractions of the longest legal round. */
 const TOP_BUCKET_FRACTIONS: readonly number[] = [0.25, 0.5, 0.75, 1];
-/** Phases of a round that each wait up to `fl.roundTimeout`: fit and evaluate. */
-const PHASES_PER_ROUND = 2;
-
-/** `fl.roundTimeout` in seconds. */
-export function roundTimeoutSeconds(roundTimeout: string): number {
-  return parseDuration(roundTimeout)! / 1000;
-}
-
-/** The longest legal round, seconds: every phase waiting its full timeout. */
-export function maxRoundSeconds(roundTimeout: string): number {
-  return PHASES_PER_ROUND * roundTimeoutSeconds(roundTimeout);
-}
-
 /** The buckets of `fl_round_duration_seconds` for this timeout: fast-round buckets, then the top ones up to the longest legal round. */
 export function roundDurationBuckets(roundTimeout: string): number[] {
   const max = maxRoundSeconds(roundTimeout);

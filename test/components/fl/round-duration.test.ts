@@ -1,6 +1,7 @@
 import { flServerEnv } from '../../../src/components/fl/fl';
 import { flMetrics, ROUND_DURATION } from '../../../src/components/fl/metrics';
-import { maxRoundSeconds, roundDurationBuckets, roundDurationThresholdSeconds } from '../../../src/components/fl/round-duration';
+import { roundDurationBuckets, roundDurationThresholdSeconds } from '../../../src/components/fl/round-duration';
+import { maxRoundSeconds } from '../../../src/config/values';
 import { resolveConfig } from '../../../src/config/loader';
 import { collectMonitoring } from '../../../src/monitoring/collect';
 import { configOf } from '../../helpers';
