@@ -1,16 +1,7 @@
 import type { StackConfig } from '../../config/schema';
 import { Ports } from '../../common/names';
+import { fluentdNamespaces } from '../../common/log-routing';
 import { endpointUrl, type Topology } from '../../common/topology';
-
-/** Namespaces whose container logs fluentd ships; Promtail leaves these to it, so nothing is shipped twice. */
-export function fluentdNamespaces(config: StackConfig): string[] {
-  return config.fluentd.enabled ? [config.namespaces.training] : [];
-}
-
-/** Whether fluentd's streams land in the stack's Loki (then Promtail must skip its namespaces). */
-export function fluentdShipsToLoki(config: StackConfig): boolean {
-  return config.fluentd.enabled && config.fluentd.output.type === 'loki' && config.loki.enabled;
-}
 
 /** One fluentd directive: `<name arg> params… children… </name>`. */
 export interface FluentdDirective {

@@ -2,7 +2,7 @@ import type { StackConfig } from '../../config/schema';
 import { ComponentName, Ports } from '../../common/names';
 import type { LogStreamLabel } from '../../common/labels';
 import { endpointUrl, type Topology } from '../../common/topology';
-import { fluentdNamespaces, fluentdShipsToLoki } from '../fluentd/config';
+import { nodeAgentSkippedNamespaces } from '../../common/log-routing';
 
 /** Where the collector keeps its file_storage (read checkpoints, persistent send queue): a hostPath, so restarts resume. */
 export const OTEL_STATE_DIR = '/var/lib/otelcol';
@@ -33,14 +33,9 @@ const FROM_PATH: ReadonlyArray<readonly [string, LogStreamLabel]> = [
   ['k8s.container.name', 'container'],
 ];
 
-/** Namespaces whose logs this agent leaves to Fluentd: those Fluentd ships to the same Loki, so nothing is shipped twice. */
-export function otelSkippedNamespaces(config: StackConfig): string[] {
-  return fluentdShipsToLoki(config) ? fluentdNamespaces(config) : [];
-}
-
 /** Namespaces whose JSON log lines get their fields parsed into log attributes: the FL namespace, unless Fluentd ships it. */
 export function otelJsonNamespaces(config: StackConfig): string[] {
-  const skipped = otelSkippedNamespaces(config);
+  const skipped = nodeAgentSkippedNamespaces(config);
   return [config.namespaces.training].filter((ns) => !skipped.includes(ns));
 }
 
@@ -80,7 +75,7 @@ function operators(config: StackConfig): Record<string, unknown>[] {
  */
 export function otelCollectorConfig(config: StackConfig, topology: Topology): Record<string, unknown> {
   const slice = config.otelCollector;
-  const skipped = otelSkippedNamespaces(config);
+  const skipped = nodeAgentSkippedNamespaces(config);
   const C = OtelComponent;
   return {
     extensions: {

@@ -1,14 +1,14 @@
 import type { StackConfig } from '../../config/schema';
 import { Ports } from '../../common/names';
 import { endpointUrl, type Topology } from '../../common/topology';
-import { fluentdNamespaces, fluentdShipsToLoki } from '../fluentd/config';
+import { nodeAgentSkippedNamespaces } from '../../common/log-routing';
 
 /** Where Promtail keeps its read positions on the node. */
 export const PROMTAIL_STATE_DIR = '/run/promtail';
 
 /** promtail.yaml: this node's pods (expanded from $HOSTNAME), CRI stage, Kubernetes labels. */
 export function promtailConfig(config: StackConfig, topology: Topology): Record<string, unknown> {
-  const skip = fluentdShipsToLoki(config) ? fluentdNamespaces(config) : [];
+  const skip = nodeAgentSkippedNamespaces(config);
   return {
     server: { http_listen_port: Ports.promtail, grpc_listen_port: 0, log_format: 'json' },
     positions: { filename: `${PROMTAIL_STATE_DIR}/positions.yaml` },

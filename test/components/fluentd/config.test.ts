@@ -1,4 +1,5 @@
-import { fluentdConfig, fluentdNamespaces, fluentdShipsToLoki, renderFluentd } from '../../../src/components/fluentd/config';
+import { fluentdNamespaces, fluentdShipsToLoki } from '../../../src/common/log-routing';
+import { fluentdConfig, renderFluentd } from '../../../src/components/fluentd/config';
 import { topologyOf } from '../../../src/common/topology';
 import { resolveConfig } from '../../../src/config/loader';
 

@@ -1,10 +1,10 @@
+import { nodeAgentSkippedNamespaces } from '../../../src/common/log-routing';
 import { LOG_STREAM_LABELS } from '../../../src/common/labels';
 import {
   OTEL_STATE_DIR,
   OtelComponent,
   otelCollectorConfig,
   otelJsonNamespaces,
-  otelSkippedNamespaces,
 } from '../../../src/components/otel-collector/config';
 import { promtailConfig } from '../../../src/components/promtail/config';
 import { topologyOf } from '../../../src/common/topology';
@@ -68,7 +68,7 @@ test("the FL namespace's JSON lines are parsed into attributes whenever this age
   const order = ops(build(FORWARD)).map((o) => o.id);
   expect(order.indexOf('json-fields')).toBeLessThan(order.indexOf('namespace-attribute'));
   const custom = resolveConfig({ overrides: { namespaces: { training: 'fl-jobs' }, fluentd: { enabled: false } } });
-  expect([otelJsonNamespaces(custom), otelSkippedNamespaces(custom)]).toEqual([['fl-jobs'], []]);
+  expect([otelJsonNamespaces(custom), nodeAgentSkippedNamespaces(custom)]).toEqual([['fl-jobs'], []]);
 });
 
 test("exports to Loki's OTLP endpoint, from the topology", () => {
