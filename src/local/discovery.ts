@@ -75,6 +75,14 @@ export interface LocalPod {
   readonly containers: readonly LocalContainer[];
   /** @default - no controller */
   readonly controller?: PodController;
+  /**
+   * The pod's `spec.hostname` and `spec.subdomain`. A pod whose subdomain names a headless Service of
+   * its namespace that selects it has the DNS name `<hostname>.<subdomain>.<namespace>.svc` (StatefulSet
+   * pods: the pod's name and the StatefulSet's `serviceName`; Alertmanager peers find each other so).
+   * @default - no per-pod DNS name
+   */
+  readonly hostname?: string;
+  readonly subdomain?: string;
 }
 
 /** A port of a {@link LocalService}. */
@@ -94,6 +102,8 @@ export interface LocalService {
   /** Pods whose labels contain all of these back the Service. */
   readonly selector: Readonly<Record<string, string>>;
   readonly ports: readonly LocalServicePort[];
+  /** A headless Service (`clusterIP: None`): it gives the pods whose subdomain it is a DNS name each. @default false */
+  readonly headless?: boolean;
 }
 
 /** A node, for `role: node` discovery. */
@@ -344,27 +354,41 @@ export function toStatic<T extends WithDiscovery>(holder: T, cluster: LocalClust
   return { ...rest, static_configs: [...(holder.static_configs ?? []), ...discovered] };
 }
 
-/** In-cluster `host:port` of each Service port → the local `host:port` of its first backing pod. */
+/**
+ * In-cluster `host:port` of each Service port → the local `host:port` of its first backing pod; and,
+ * for a headless Service, `<hostname>.<service>.<namespace>.svc:port` of each backing pod whose
+ * subdomain it is → that pod's local `host:port`.
+ */
 export function serviceAddresses(cluster: LocalCluster): Map<string, string> {
   const out = new Map<string, string>();
+  const names = (host: string): string[] => [host, `${host}.cluster.local`];
   for (const service of cluster.services) {
-    const pod = cluster.pods.find((p) => p.namespace === service.namespace && matchesSelector(p.labels, service.selector));
-    if (pod === undefined) {
+    const backing = cluster.pods.filter((p) => p.namespace === service.namespace && matchesSelector(p.labels, service.selector));
+    if (backing.length === 0) {
       continue;
     }
     for (const port of service.ports) {
-      for (const host of [`${service.name}.${service.namespace}.svc`, `${service.name}.${service.namespace}.svc.cluster.local`]) {
-        out.set(`${host}:${port.port}`, hostPort(pod.ip, targetPortOf(pod, service, port)));
+      for (const host of names(`${service.name}.${service.namespace}.svc`)) {
+        out.set(`${host}:${port.port}`, hostPort(backing[0].ip, targetPortOf(backing[0], service, port)));
+      }
+      if (service.headless ?? false) {
+        for (const pod of backing.filter((p) => p.hostname !== undefined && p.subdomain === service.name)) {
+          for (const host of names(`${pod.hostname}.${service.name}.${service.namespace}.svc`)) {
+            out.set(`${host}:${port.port}`, hostPort(pod.ip, targetPortOf(pod, service, port)));
+          }
+        }
       }
     }
   }
   return out;
 }
 
-const CLUSTER_HOST = /^[a-z0-9-]+\.[a-z0-9-]+\.svc(\.cluster\.local)?$/;
+/** A Service's (`service.namespace.svc`) or a pod's (`hostname.service.namespace.svc`) in-cluster DNS name. */
+const CLUSTER_HOST = /^([a-z0-9-]+\.)?[a-z0-9-]+\.[a-z0-9-]+\.svc(\.cluster\.local)?$/;
 
 /**
- * An in-cluster address (`service.namespace.svc:port`, with or without `http://…/path`) mapped to
+ * An in-cluster address (`service.namespace.svc:port` or a pod's `hostname.service.namespace.svc:port`,
+ * with or without `http://…/path`) mapped to
  * the local process behind it. Anything that is not a cluster Service address is returned as is;
  * a cluster address with no local Service is an error naming it.
  */
@@ -537,8 +561,9 @@ export function localAlertmanagerConfig<T extends object>(config: T, t: LocalTra
 
 /**
  * A container's command-line flags for the local stack: the flags named in `listen` get the local
- * address (each must be present), paths move under the root, Service addresses are mapped.
- * Flags are `-name=value` or `--name=value`.
+ * address (each must be present; one generated empty, a listener switched off such as a single
+ * Alertmanager's `--cluster.listen-address=`, stays off), paths move under the root, Service and pod
+ * addresses are mapped. Flags are `-name=value` or `--name=value`.
  */
 export function localArgs(args: readonly string[], t: LocalTransform, listen: Readonly<Record<string, string>>, where: string): string[] {
   const seen = new Set<string>();
@@ -551,7 +576,7 @@ export function localArgs(args: readonly string[], t: LocalTransform, listen: Re
     const [, dashes, name, value] = match;
     if (listen[name] !== undefined) {
       seen.add(name);
-      return `${dashes}${name}=${listen[name]}`;
+      return value === '' ? arg : `${dashes}${name}=${listen[name]}`;
     }
     return `${dashes}${name}=${localPath(localAddress(substituteUrl(value, t.substitutions ?? []), addresses, `${where} flag ${name}`), t.mounts)}`;
   });

@@ -62,7 +62,10 @@ export function localUid(namespace: string, name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-function podNames(workload: ManifestObject, nodeName: string): { name: string; labels: Record<string, string>; controller: PodController }[] {
+function podNames(
+  workload: ManifestObject,
+  nodeName: string,
+): { name: string; labels: Record<string, string>; controller: PodController; hostname?: string; subdomain?: string }[] {
   const name = workload.metadata.name;
   const replicas: number = workload.spec?.replicas ?? 1;
   switch (workload.kind as WorkloadKind) {
@@ -72,6 +75,10 @@ function podNames(workload: ManifestObject, nodeName: string): { name: string; l
         name: `${name}-${i}`,
         labels: { 'apps.kubernetes.io/pod-index': String(i), 'statefulset.kubernetes.io/pod-name': `${name}-${i}` },
         controller: { kind: 'StatefulSet', name },
+        // The StatefulSet controller sets each pod's hostname to its name and its subdomain to the
+        // governing (headless) Service: the pods' stable DNS names.
+        hostname: `${name}-${i}`,
+        ...(workload.spec?.serviceName !== undefined ? { subdomain: workload.spec.serviceName as string } : {}),
       }));
     case WorkloadKind.DEPLOYMENT:
       return Array.from({ length: replicas }, (_, i) => ({ name: `${name}-local-${i}`, labels: { 'pod-template-hash': 'local' }, controller: { kind: 'ReplicaSet', name: `${name}-local` } }));
@@ -91,7 +98,7 @@ export function localPods(workload: ManifestObject, placement: LocalPlacement): 
   const template = workload.spec.template;
   const namespace = workload.metadata.namespace ?? 'default';
   const containers: readonly ManifestContainer[] = template.spec.containers;
-  return podNames(workload, placement.nodeName).map(({ name, labels, controller }) => {
+  return podNames(workload, placement.nodeName).map(({ name, labels, controller, hostname, subdomain }) => {
     const local: LocalContainer[] = containers.map((c) => ({
       name: c.name,
       image: c.image ?? '',
@@ -118,6 +125,8 @@ export function localPods(workload: ManifestObject, placement: LocalPlacement): 
       annotations,
       containers: local,
       controller,
+      ...(hostname !== undefined ? { hostname } : {}),
+      ...(subdomain !== undefined ? { subdomain } : {}),
     };
   });
 }
@@ -133,6 +142,7 @@ export function localService(service: ManifestObject): LocalService {
     labels: service.metadata.labels ?? {},
     selector: service.spec?.selector ?? {},
     ports: (service.spec?.ports ?? []).map((p: { name?: string; port: number; targetPort?: number | string }) => ({ name: p.name ?? '', port: p.port, targetPort: p.targetPort ?? p.port })),
+    ...(service.spec?.clusterIP === 'None' ? { headless: true } : {}),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * A live local stack: the generated Prometheus, Alertmanager, VictoriaMetrics and log agent and the
  * reference FL workload (server + clients), started as processes on 127.0.0.1 with the configs,
- * flags, rules and environment the synthesized manifests give them. Only discovery, Service
- * addresses, container paths and listen ports differ (src/local/discovery.ts). Loki is not run (its
+ * flags, rules and environment the synthesized manifests give them, one process per replica. Only
+ * discovery, Service and pod DNS addresses, container paths and listen ports differ
+ * (src/local/discovery.ts). Loki is not run (its
  * module is AGPL, issue 14): VictoriaLogs receives what the agents send to Loki's Service, at the
  * same protocol's endpoint (an explicit substitution of the transform).
  *
@@ -125,6 +126,8 @@ export interface LiveStack {
   readonly localConfigs: Readonly<Record<string, unknown>>;
   /** The local process of a pod (`fl-client-1`, `prometheus-0`, …). */
   process(pod: string): LiveProcess;
+  /** The loopback base URL of one pod's container port (e.g. `podUrl('prometheus-1', Ports.prometheus)`). */
+  podUrl(pod: string, containerPort: number): string;
   /** The directory CRI log files are written to (the node's /var/log/pods). */
   readonly podLogDir: string;
   /** VictoriaLogs, receiving what the stack sends to Loki's Service (undefined when Loki is disabled). */
@@ -162,7 +165,14 @@ const python =
 /** Start order: storage and routing first, then what writes to them, then the workload. */
 const RUNNERS: readonly Runner[] = [
   { component: ComponentName.VICTORIA_METRICS, container: 'victoria-metrics', command: binary('victoria-metrics'), listenFlags: { httpListenAddr: Ports.victoriaMetrics } },
-  { component: ComponentName.ALERTMANAGER, container: 'alertmanager', configKey: 'alertmanager.yml', command: binary('alertmanager'), listenFlags: { 'web.listen-address': Ports.alertmanager } },
+  {
+    component: ComponentName.ALERTMANAGER,
+    container: 'alertmanager',
+    configKey: 'alertmanager.yml',
+    command: binary('alertmanager'),
+    // The gossip listener of clustered replicas (a single replica's is generated empty, i.e. off, and stays off).
+    listenFlags: { 'web.listen-address': Ports.alertmanager, 'cluster.listen-address': Ports.alertmanagerCluster },
+  },
   { component: ComponentName.PROMETHEUS, container: 'prometheus', configKey: 'prometheus.yml', command: binary('prometheus'), listenFlags: { 'web.listen-address': Ports.prometheus } },
   { component: ComponentName.OTEL_COLLECTOR, container: 'otel-collector', configKey: 'config.yaml', command: binary('otelcol') },
   { component: ComponentName.FL_SERVER, container: 'fl-server', command: python('fl_workload.server') },
@@ -462,6 +472,13 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     return p === undefined ? undefined : `http://${LOOPBACK}:${localPortOf(p.pod, containerPort)}`;
   };
   const clients = processes.filter((p) => p.component === ComponentName.FL_CLIENT);
+  const processOf = (podName: string): LiveProcess => {
+    const found = processes.find((p) => p.pod.name === podName);
+    if (found === undefined) {
+      throw new Error(`no local process for pod ${podName} (have: ${processes.map((p) => p.pod.name).join(', ')})`);
+    }
+    return found;
+  };
   return {
     config,
     root,
@@ -486,12 +503,9 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       const all = [...processes.map((p) => ({ name: p.pod.name, process: p.process })), ...(logSink === undefined ? [] : [{ name: 'victoria-logs', process: logSink.process }])];
       return all.flatMap((p) => exposedSockets(p.process.knownPids().map((k) => k.pid)).map((s) => ({ ...s, process: p.name })));
     },
-    process(podName: string): LiveProcess {
-      const found = processes.find((p) => p.pod.name === podName);
-      if (found === undefined) {
-        throw new Error(`no local process for pod ${podName} (have: ${processes.map((p) => p.pod.name).join(', ')})`);
-      }
-      return found;
+    process: processOf,
+    podUrl(podName: string, containerPort: number): string {
+      return `http://${LOOPBACK}:${localPortOf(processOf(podName).pod, containerPort)}`;
     },
     stop,
   };

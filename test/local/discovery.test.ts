@@ -280,3 +280,77 @@ test('every pod of the stack that asks to be scraped is a target of the generate
   expect([...offered].sort()).toEqual([...new Set(scraped)].sort());
   expect(offered.has(`${ComponentName.FL_CLIENT}-1`)).toBe(true);
 });
+
+// ---------------------------------------------------------------------------------------------
+// The production replicas: two Prometheus and three clustered Alertmanager peers (test/live/ha.test.ts).
+
+const production = resolveConfig({ profile: 'production', overrides: { gpu: { enabled: false }, dcgmExporter: { enabled: false }, fluentd: { enabled: false } } });
+const productionObjects = synthStack(production) as ManifestObject[];
+const productionCluster: LocalCluster = {
+  pods: productionObjects.filter(isWorkload).flatMap((w) => localPods(w, { nodeName: 'local-node', portFor: () => next++ })),
+  services: productionObjects.filter((o) => o.kind === 'Service').map(localService),
+};
+const portOf = (podName: string, containerPort: number): number =>
+  productionCluster.pods.find((p) => p.name === podName)!.containers.flatMap((c) => c.ports).find((p) => p.containerPort === containerPort)!.port;
+
+test('pod DNS names of a headless Service map to each pod; a ClusterIP Service gives none', () => {
+  const addresses = serviceAddresses(productionCluster);
+  const ns = production.namespaces.monitoring;
+  for (const i of [0, 1, 2]) {
+    expect(localAddress(`alertmanager-${i}.alertmanager-headless.${ns}.svc:9094`, addresses, 'x')).toBe(`127.0.0.1:${portOf(`alertmanager-${i}`, 9094)}`);
+    expect(localAddress(`alertmanager-${i}.alertmanager-headless.${ns}.svc.cluster.local:9093`, addresses, 'x')).toBe(`127.0.0.1:${portOf(`alertmanager-${i}`, 9093)}`);
+  }
+  // The Service name itself still reaches the first backing pod.
+  expect(localAddress(`http://alertmanager.${ns}.svc:9093`, addresses, 'x')).toBe(`http://127.0.0.1:${portOf('alertmanager-0', 9093)}`);
+  // Pods have no DNS name under the ClusterIP Service, nor under another StatefulSet's headless Service.
+  expect(() => localAddress(`alertmanager-1.alertmanager.${ns}.svc:9093`, addresses, 'x')).toThrow('names a Service that does not run locally');
+  expect(() => localAddress(`alertmanager-1.prometheus-headless.${ns}.svc:9090`, addresses, 'x')).toThrow('names a Service that does not run locally');
+  expect(() => localAddress(`alertmanager-3.alertmanager-headless.${ns}.svc:9094`, addresses, 'x')).toThrow('names a Service that does not run locally');
+  // Only headless Services make pod names (the subdomain alone does not).
+  const clusterIp = { ...productionCluster, services: productionCluster.services.map((s) => ({ ...s, headless: false })) };
+  expect(serviceAddresses(clusterIp).has(`alertmanager-1.alertmanager-headless.${ns}.svc:9094`)).toBe(false);
+});
+
+test('clustered Alertmanager flags: the gossip listener on loopback, each peer at its pod; a single replica stays unclustered', () => {
+  const am = productionObjects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'alertmanager')!;
+  const args = containerOf(am, 'alertmanager').args!;
+  const t: LocalTransform = { cluster: productionCluster, mounts: [] };
+  const listen = { 'web.listen-address': `127.0.0.1:${portOf('alertmanager-1', 9093)}`, 'cluster.listen-address': `127.0.0.1:${portOf('alertmanager-1', 9094)}` };
+  const local = localArgs(args, t, listen, 'alertmanager-1 args');
+  expect(local.filter((a) => a.startsWith('--cluster.'))).toEqual([
+    `--cluster.listen-address=127.0.0.1:${portOf('alertmanager-1', 9094)}`,
+    ...[0, 1, 2].map((i) => `--cluster.peer=127.0.0.1:${portOf(`alertmanager-${i}`, 9094)}`),
+  ]);
+  // minikube: one replica, gossip off (an empty listen address), kept off.
+  const single = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'alertmanager')!;
+  const singleArgs = containerOf(single, 'alertmanager').args!;
+  expect(singleArgs).toContain('--cluster.listen-address=');
+  expect(localArgs(singleArgs, transformFor([]), { 'web.listen-address': '127.0.0.1:1', 'cluster.listen-address': '127.0.0.1:2' }, 'am args')).toContain('--cluster.listen-address=');
+});
+
+test('each Prometheus replica sends alerts to every Alertmanager peer; only the replica label is dropped on the write path', () => {
+  const text = productionObjects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'prometheus-config')!.data!['prometheus.yml'];
+  const doc = parse(text) as PrometheusConfigInput & { alerting: { alertmanagers: { relabel_configs: unknown[] }[] } };
+  const out = localPrometheusConfig(doc, { cluster: productionCluster, mounts: [], variables: { POD_NAME: 'prometheus-1' } }) as unknown as {
+    alerting: { alertmanagers: { static_configs: { targets: string[]; labels: Record<string, string> }[]; relabel_configs: unknown[] }[] };
+    remote_write: { write_relabel_configs: unknown[] }[];
+    global: { external_labels: Record<string, string> };
+  };
+  // Discovery offers every endpoint of the namespace; the generated relabelling keeps the
+  // alertmanager Service's http port: one target per peer.
+  const kept = out.alerting.alertmanagers[0].static_configs.filter(
+    (g) => g.labels.__meta_kubernetes_service_name === 'alertmanager' && g.labels.__meta_kubernetes_endpoint_port_name === 'http',
+  );
+  expect(kept.map((g) => g.targets[0]).sort()).toEqual([0, 1, 2].map((i) => `127.0.0.1:${portOf(`alertmanager-${i}`, 9093)}`).sort());
+  expect(out.alerting.alertmanagers[0].relabel_configs).toEqual(doc.alerting.alertmanagers[0].relabel_configs);
+  // The external label is left for Prometheus to expand from POD_NAME; the write path drops it.
+  expect(out.global.external_labels.prometheus_replica).toBe('${POD_NAME}');
+  expect(out.remote_write[0].write_relabel_configs).toEqual([{ regex: 'prometheus_replica', action: 'labeldrop' }]);
+});
+
+test('StatefulSet pods carry the hostname and subdomain of their DNS names; headless Services say so', () => {
+  const pods = productionCluster.pods.filter((p) => p.labels['app.kubernetes.io/name'] === ComponentName.ALERTMANAGER);
+  expect(pods.map((p) => [p.name, p.hostname, p.subdomain])).toEqual([0, 1, 2].map((i) => [`alertmanager-${i}`, `alertmanager-${i}`, 'alertmanager-headless']));
+  expect(productionCluster.services.filter((s) => s.headless === true).map((s) => s.name)).toContain('alertmanager-headless');
+  expect(productionCluster.services.find((s) => s.name === 'alertmanager')!.headless).toBeUndefined();
+});
