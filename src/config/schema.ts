@@ -53,11 +53,12 @@ export const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'ku
 const ownNamespace = dnsLabel.refine((v) => !(RESERVED_NAMESPACES as readonly string[]).includes(v), {
   message: `is reserved (${RESERVED_NAMESPACES.join(', ')}): the stack sets Pod Security labels and default-deny policies on its namespaces`,
 });
-const labelKey = z.string().refine(isLabelKey, { message: 'must be a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ .' });
+const LABEL_KEY_RULE = 'a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ .';
+const labelKey = z.string().refine(isLabelKey, { message: `must be ${LABEL_KEY_RULE}` });
 const labelValue = z.string().refine(isLabelValue, { message: 'must be a Kubernetes label value: up to 63 of A-Z a-z 0-9 - _ ., starting and ending alphanumeric' });
 const labelMap = z.record(z.string(), labelValue).superRefine((labels, ctx) => {
   for (const key of Object.keys(labels).filter((k) => !isLabelKey(k))) {
-    ctx.addIssue({ code: 'custom', message: `key ${JSON.stringify(key)} is not a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ .` });
+    ctx.addIssue({ code: 'custom', message: `key ${JSON.stringify(key)} is not ${LABEL_KEY_RULE}` });
   }
 });
 /** A key of a Secret's data, as the API server validates it. */

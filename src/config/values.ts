@@ -37,8 +37,8 @@ export const MAX_DURATION_MS = Math.floor(Number(2n ** 63n - 1n) / 1e6);
 /** Kubernetes label values and qualified names (keys), as the API server validates them. */
 const LABEL_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 const DNS_SUBDOMAIN = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
-export const LABEL_VALUE_PATTERN = new RegExp(`^(${LABEL_NAME})?$`);
-export const LABEL_KEY_PATTERN = new RegExp(`^(${DNS_SUBDOMAIN}/)?${LABEL_NAME}$`);
+const LABEL_VALUE_PATTERN = new RegExp(`^(${LABEL_NAME})?$`);
+const LABEL_KEY_PATTERN = new RegExp(`^(${DNS_SUBDOMAIN}/)?${LABEL_NAME}$`);
 /** Whether `key` is a Kubernetes label key: an optional DNS-subdomain prefix (≤ 253) and a name (≤ 63). */
 export function isLabelKey(key: string): boolean {
   if (!LABEL_KEY_PATTERN.test(key)) return false;
