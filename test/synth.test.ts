@@ -30,3 +30,9 @@ test('synth replaces the output directory and prints a summary', () => {
   expect(summary).not.toMatch(/^warning: promtail/m);
   expect(summary).toContain('  quay.io/prometheus/prometheus:v3.16.0');
 });
+
+test('with Promtail selected as the node agent, synth warns that it reached end-of-life', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'flobs-synth-')), 'dist');
+  const summary = synthesize(configOf('minikube', { promtail: { enabled: true }, otelCollector: { enabled: false } }), out);
+  expect(summary).toMatch(/^warning: promtail reached end-of-life/m);
+});
