@@ -54,7 +54,7 @@ total=$(($(date +%s) - t0))
 
 echo
 echo "== cold tool builds (name, version, seconds)"
-# Every tools script prints `<name> <version> built <seconds>s ...` per binary it built.
+# scripts/tools.mjs prints `<name> <version> built <seconds>s ...` per binary it built.
 grep -E '^[A-Za-z0-9._-]+ +v?[0-9][^ ]* +built +[0-9.]+s' "${log}" | awk '{ printf "  %-28s %-10s %8s\n", $1, $2, $4 }' || echo "  (none: was the cache really empty?)"
 echo "== phases of npm test (seconds)"
 grep -E '^== .* took [0-9]+s$' "${log}" | sed 's/^== /  /' || true

@@ -9,7 +9,8 @@
 #
 # DIR (default: $FLOBS_CP_DIR, else a new temporary directory) holds all state: certificates,
 # kubeconfigs, etcd data, logs (DIR/logs/*.log), ports. Progress goes to stderr.
-# Binaries: $FLOBS_TOOLS_BIN, else $TOOLS_DIR/bin, else <repo>/.tools/bin (scripts/tools-k8s.sh).
+# Binaries: $FLOBS_TOOLS_BIN, else $TOOLS_DIR/bin, else <repo>/.tools/bin (scripts/tools.mjs e2e).
+# Configuration: scripts/control-plane/ (KWOK's stages, the registered nodes).
 # FLOBS_CP_OWNER_PID=<pid>: also stop the control plane when that process exits (a crashed
 #   test run leaves nothing behind). FLOBS_CP_KEEP=1: `stop` keeps DIR (logs) instead.
 #
@@ -154,153 +155,13 @@ https_ok() { # $1 url $2 pki $3 client cert name or "" ; body must be "ok" or et
 }
 
 # ---------------------------------------------------------------------------
-KWOK_STAGES='# KWOK stages (kwok.x-k8s.io/v1alpha1): how simulated nodes and pods change status.
-# node-ready: a managed node that is not Ready becomes Ready, with its registered capacity.
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: node-ready
-spec:
-  resourceRef: {apiGroup: v1, kind: Node}
-  selector:
-    matchExpressions:
-    - key: .status.conditions.[] | select( .type == "Ready" ) | .status
-      operator: NotIn
-      values: ["True"]
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      conditions:
-      {{ range NodeConditions }}
-      - type: {{ .type | Quote }}
-        status: {{ .status | Quote }}
-        reason: {{ .reason | Quote }}
-        message: {{ .message | Quote }}
-        lastHeartbeatTime: {{ $now | Quote }}
-        lastTransitionTime: {{ $now | Quote }}
-      {{ end }}
-      addresses:
-      - {type: InternalIP, address: {{ NodeIP | Quote }}}
-      - {type: Hostname, address: {{ .metadata.name | Quote }}}
-      capacity:
-      {{ YAML .status.capacity 1 }}
-      allocatable:
-      {{ YAML .status.allocatable 1 }}
-      nodeInfo:
-        architecture: amd64
-        operatingSystem: linux
-        kubeletVersion: {{ printf "kwok-%s" Version | Quote }}
-        kubeProxyVersion: {{ printf "kwok-%s" Version | Quote }}
-        containerRuntimeVersion: {{ printf "kwok-%s" Version | Quote }}
-        kernelVersion: {{ printf "kwok-%s" Version | Quote }}
-      phase: Running
----
-# pod-running: a pending pod bound to a managed node runs, every container ready.
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-running
-spec:
-  resourceRef: {apiGroup: v1, kind: Pod}
-  selector:
-    matchExpressions:
-    - key: .metadata.deletionTimestamp
-      operator: DoesNotExist
-    - key: .status.phase
-      operator: In
-      values: [Pending]
-  next:
-    statusTemplate: |
-      {{ $now := Now }}
-      phase: Running
-      startTime: {{ $now | Quote }}
-      conditions:
-      {{ range list "PodScheduled" "Initialized" "ContainersReady" "Ready" }}
-      - {type: {{ . }}, status: "True", lastTransitionTime: {{ $now | Quote }}}
-      {{ end }}
-      {{ range .spec.readinessGates }}
-      - {type: {{ .conditionType | Quote }}, status: "True", lastTransitionTime: {{ $now | Quote }}}
-      {{ end }}
-      {{ with .spec.initContainers }}
-      initContainerStatuses:
-      {{ range . }}
-      - name: {{ .name | Quote }}
-        image: {{ .image | Quote }}
-        ready: true
-        restartCount: 0
-        state: {terminated: {exitCode: 0, reason: Completed, startedAt: {{ $now | Quote }}, finishedAt: {{ $now | Quote }}}}
-      {{ end }}
-      {{ end }}
-      containerStatuses:
-      {{ range .spec.containers }}
-      - name: {{ .name | Quote }}
-        image: {{ .image | Quote }}
-        ready: true
-        started: true
-        restartCount: 0
-        state: {running: {startedAt: {{ $now | Quote }}}}
-      {{ end }}
-      {{ with NodeIPsWith .spec.nodeName }}
-      hostIP: {{ index . 0 | Quote }}
-      hostIPs:
-      {{ range . }}
-      - ip: {{ . | Quote }}
-      {{ end }}
-      {{ end }}
-      {{ with PodIPsWith .spec.nodeName ( or .spec.hostNetwork false ) ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) }}
-      podIP: {{ index . 0 | Quote }}
-      podIPs:
-      {{ range . }}
-      - ip: {{ . | Quote }}
-      {{ end }}
-      {{ end }}
----
-# pod-gone: a pod being deleted is removed at once (there is no container to stop).
-apiVersion: kwok.x-k8s.io/v1alpha1
-kind: Stage
-metadata:
-  name: pod-gone
-spec:
-  resourceRef: {apiGroup: v1, kind: Pod}
-  selector:
-    matchExpressions:
-    - key: .metadata.deletionTimestamp
-      operator: Exists
-  next:
-    delete: true
-'
-
-NODES='apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-node-0
-  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
-  labels: {kubernetes.io/hostname: kwok-node-0, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok}
-status:
-  capacity: {cpu: "64", memory: 256Gi, pods: "110", ephemeral-storage: 500Gi}
-  allocatable: {cpu: "64", memory: 256Gi, pods: "110", ephemeral-storage: 500Gi}
----
-apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-gpu-0
-  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
-  labels: {kubernetes.io/hostname: kwok-gpu-0, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok, nvidia.com/gpu.present: "true"}
-spec:
-  taints:
-  - {key: nvidia.com/gpu, value: present, effect: NoSchedule}
-status:
-  capacity: {cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 500Gi, nvidia.com/gpu: "8"}
-  allocatable: {cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 500Gi, nvidia.com/gpu: "8"}
-'
-
 cmd_start() { # $1 dir (optional)
   local t_all t dir bin
   t_all=$(now_ms)
   bin="$(bin_dir)"
   local b
   for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
-    [[ -x "${bin}/${b}" ]] || die "${b} not found in ${bin}: run scripts/tools-k8s.sh (TOOLS_DIR=${TOOLS_DIR:-<repo>/.tools})"
+    [[ -x "${bin}/${b}" ]] || die "${b} not found in ${bin}: run node scripts/tools.mjs e2e (TOOLS_DIR=${TOOLS_DIR:-<repo>/.tools})"
   done
   command -v openssl >/dev/null 2>&1 || die "openssl is required (certificates)"
   command -v curl >/dev/null 2>&1 || die "curl is required (health checks)"
@@ -324,8 +185,7 @@ cmd_start() { # $1 dir (optional)
   write_kubeconfig "${dir}/controller-manager.kubeconfig" "${api}" "${pki}" controller-manager
   write_kubeconfig "${dir}/scheduler.kubeconfig" "${api}" "${pki}" scheduler
   write_kubeconfig "${dir}/kwok.kubeconfig" "${api}" "${pki}" kwok
-  printf '%s\n' "${KWOK_STAGES}" >"${dir}/kwok-stages.yaml"
-  printf '%s\n' "${NODES}" >"${dir}/nodes.yaml"
+  cp "${ROOT}/scripts/control-plane/kwok-stages.yaml" "${ROOT}/scripts/control-plane/nodes.yaml" "${dir}/"
   cat >"${dir}/ports" <<EOF
 etcd=${etcd_port}
 etcd-peer=${peer_port}

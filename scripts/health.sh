@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
 node scripts/build.mjs
-exec node lib/health/health-command.js "$@"
+exec node lib/health-command.js "$@"

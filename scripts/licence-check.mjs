@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// The licence guard of the tools scripts (called by licence_guard in scripts/tools-common.sh).
-// Reads lines `<module path> <version> <dir>` on stdin: every module a binary is about to be built
-// from (its own module and each dependency module linked into it, as `go list -deps` reports them),
-// and refuses the build when one of them
+// The licence guard of the tools driver (scripts/tools.mjs runs it before every Go build):
+//   node scripts/licence-check.mjs <module dir> <build tags> <package>...
+// lists, with `go list -deps` in that module and with those tags, every module the packages would be
+// built from (their own and each dependency module linked in), and refuses the build when one of them
 //   * has no licence file at its module root (LICENSE*, LICENCE*, COPYING*, UNLICENSE*) and no
 //     reviewed exception for that exact version in scripts/licence-exceptions.json (or the file
 //     LICENCE_EXCEPTIONS names), or
 //   * is under a licence this project must not run: the GNU Affero GPL, the Server Side Public
 //     License, the Business Source License, the Elastic License, or the Commons Clause.
 // Exit 0: all clear (prints a one-line summary); 1: refused (each module named with the reason).
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,8 +53,24 @@ function verdict(id, dir) {
   return undefined;
 }
 
+/** Lines `<module path> <version> <dir>` of every module the packages are built from. */
+function listModules(dir, tags, pkgs) {
+  const format = '{{with .Module}}{{if .Replace}}{{.Path}} {{.Version}} {{.Replace.Dir}}{{else}}{{.Path}} {{.Version}} {{.Dir}}{{end}}{{end}}';
+  const r = spawnSync('go', ['list', '-mod=mod', '-tags', tags, '-deps', '-f', format, ...pkgs], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+  if (r.status !== 0) {
+    console.error(`licence guard: cannot list the modules of ${pkgs.join(' ')} in ${dir}`);
+    process.exit(1);
+  }
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
 function main() {
-  const lines = readFileSync(0, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const [dir, tags, ...pkgs] = process.argv.slice(2);
+  if (dir === undefined || tags === undefined || pkgs.length === 0) {
+    console.error('usage: node scripts/licence-check.mjs <module dir> <build tags> <package>...');
+    process.exit(2);
+  }
+  const lines = listModules(dir, tags, pkgs);
   const seen = new Map();
   for (const line of lines) {
     const [path, version, ...rest] = line.split(' ');
@@ -73,6 +90,7 @@ function main() {
   }
   if (refused.length > 0) {
     console.error(`licence guard: refused ${refused.length} of ${seen.size} module(s):\n${refused.join('\n')}`);
+    console.error(`licence guard refused to build ${pkgs.join(' ')}`);
     process.exit(1);
   }
   const excepted = [...seen.keys()].filter((id) => EXCEPTIONS[id] !== undefined && licenceFiles(seen.get(id)).length === 0);

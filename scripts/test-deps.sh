@@ -1,8 +1,9 @@
+# shellcheck shell=bash
 # Sourced by the test scripts (test.sh, test-live.sh, test-e2e.sh): installs what the tests need and
 # exports where it is. Node 22 and the npm packages (bootstrap.sh); the pinned binaries built from their
-# Go modules, cached per user outside the clone and keyed by version (a warm run costs well under a
-# second): the validators and the log sink (tools.sh), the OpenTelemetry Collector (tools-otelcol.sh),
-# the e2e control plane (tools-k8s.sh) and Pulumi (tools-pulumi.sh); the FL workload's venv.
+# Go modules by scripts/tools.mjs, cached per user outside the clone and keyed by version (a warm run
+# costs well under a second): its set `test` (the validators, the OpenTelemetry Collector, the live
+# stack's log sink) and its set `e2e` (the control plane, Pulumi); the FL workload's venv.
 #
 # FLOBS_E2E_TOOLS=background (set by test.sh) builds the end-to-end tools (control plane, Pulumi) in
 # the background, beside the suites that do not need them; `wait_e2e_tools` (before the e2e suite)
@@ -17,22 +18,21 @@ _venv_log="${TOOLS_DIR}/.fl-venv-setup.$$.log"
 bash workloads/fl/setup.sh >"${_venv_log}" 2>&1 &
 _venv_pid=$!
 
-bash scripts/tools.sh
-bash scripts/tools-otelcol.sh
+node scripts/tools.mjs test
 
 # The control plane and the Pulumi CLI and Kubernetes provider (test/e2e): built from the Go proxy,
 # always. The Node.js language host is on no proxy: only when PULUMI_SRC_GIT names a clone of
 # https://github.com/pulumi/pulumi is it built, and the e2e test's optional `pulumi up` through
 # Pulumi.yaml run (FLOBS_PULUMI_LANGUAGE_HOST); without it that one test is reported as skipped.
 build_e2e_tools() {
-  bash scripts/tools-k8s.sh && bash scripts/tools-pulumi.sh pulumi pulumi-resource-kubernetes || return $?
+  node scripts/tools.mjs e2e || return $?
   if [ -n "${PULUMI_SRC_GIT:-}" ]; then
     local rc=0
-    bash scripts/tools-pulumi.sh pulumi-language-nodejs || rc=$?
+    node scripts/tools.mjs pulumi-language-nodejs || rc=$?
     case "${rc}" in
       0) ;;
       3) echo "test-deps: PULUMI_SRC_GIT=${PULUMI_SRC_GIT} cannot be used (above): the optional language-host test will be skipped" >&2 ;;
-      *) echo "scripts/tools-pulumi.sh pulumi-language-nodejs failed (status ${rc})" >&2; return "${rc}" ;;
+      *) echo "scripts/tools.mjs pulumi-language-nodejs failed (status ${rc})" >&2; return "${rc}" ;;
     esac
   fi
 }

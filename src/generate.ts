@@ -1,9 +1,13 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { COMPONENTS } from './component-list';
 import { resolveConfig } from './config/loader';
 import type { StackConfig } from './config/schema';
 import { ALERT_TABLE_FILE, alertTableMarkdown, runbookFiles } from './monitoring/alert-docs';
-import { collectMonitoring } from './monitoring/collect';
+import { collectMonitoring, type MonitoringOutput } from './monitoring/collect';
+import { checkDashboards, DashboardCheckError } from './monitoring/dashboard-check';
+import type { MonitoredComponent } from './monitoring/mixin';
 import { RUNBOOK_DIR } from './monitoring/rules';
 
 /**
@@ -19,9 +23,24 @@ function generationConfigs(): StackConfig[] {
   ];
 }
 
-/** The generated, committed files: path relative to the repository root → content. */
-export function generatedFiles(): Record<string, string> {
-  const outputs = generationConfigs().map((config) => collectMonitoring(config));
+/** The series the rule files record (the `record` of every recording rule). */
+function recordedSeries(ruleFiles: MonitoringOutput['ruleFiles']): Set<string> {
+  const docs = Object.values(ruleFiles).map((text) => parse(text) as { groups: { rules: { record?: string }[] }[] });
+  return new Set(docs.flatMap((d) => d.groups.flatMap((g) => g.rules.flatMap((r) => (r.record === undefined ? [] : [r.record])))));
+}
+
+/**
+ * The generated, committed files: path relative to the repository root → content. Throws a
+ * {@link DashboardCheckError} naming each dashboard, panel and target when a dashboard fails the
+ * checks of monitoring/dashboard-check (a query that does not parse, a metric neither catalogued
+ * nor recorded, an undefined variable, …).
+ * @default components - the stack's component list
+ */
+export function generatedFiles(components: readonly MonitoredComponent[] = COMPONENTS): Record<string, string> {
+  const outputs = generationConfigs().map((config) => collectMonitoring(config, components));
+  for (const output of outputs) {
+    checkDashboards(output.dashboardDefs, { catalog: output.catalog, recorded: recordedSeries(output.ruleFiles) });
+  }
   const files: Record<string, string> = {};
   const add = (path: string, text: string) => {
     files[path] ??= text;
@@ -42,19 +61,38 @@ export function generatedFiles(): Record<string, string> {
 /** The directories whose content is entirely generated. */
 export const GENERATED_DIRS = ['rules', 'dashboards', RUNBOOK_DIR];
 
-function main(root: string): void {
+/**
+ * `npm run generate`: writes the generated files under `root` and returns the line it prints. The
+ * files are built (and checked) before anything is removed: a failure leaves `root` untouched.
+ * @default components - the stack's component list
+ */
+export function generate(root: string, components: readonly MonitoredComponent[] = COMPONENTS): string {
+  const files = generatedFiles(components);
   for (const dir of GENERATED_DIRS) {
     rmSync(join(root, dir), { recursive: true, force: true });
     mkdirSync(join(root, dir), { recursive: true });
   }
-  const files = generatedFiles();
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(root, path, '..'), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  console.log(`generated ${Object.keys(files).length} files: ${GENERATED_DIRS.map((d) => `${d}/ (${readdirSync(join(root, d)).length})`).join(', ')}, contracts/metric-catalog.json, ${ALERT_TABLE_FILE}`);
+  return `generated ${Object.keys(files).length} files: ${GENERATED_DIRS.map((d) => `${d}/ (${readdirSync(join(root, d)).length})`).join(', ')}, contracts/metric-catalog.json, ${ALERT_TABLE_FILE}`;
+}
+
+function main(): number {
+  try {
+    console.log(generate(process.cwd()));
+    return 0;
+  } catch (err) {
+    if (err instanceof DashboardCheckError) {
+      console.error(err.message);
+      console.error('nothing was written');
+      return 1;
+    }
+    throw err;
+  }
 }
 
 if (require.main === module) {
-  main(process.cwd());
+  process.exitCode = main();
 }

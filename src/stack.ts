@@ -1,42 +1,22 @@
+import { tmpdir } from 'node:os';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import type { StackConfig } from './config/schema';
-import { topologyOf } from './common/topology';
-import { Alertmanager } from './components/alertmanager/alertmanager';
-import { DcgmExporter } from './components/dcgm-exporter/dcgm-exporter';
-import { FlClients, FlServer } from './components/fl/fl';
-import { Fluentd } from './components/fluentd/fluentd';
-import { Grafana } from './components/grafana/grafana';
-import { KubeStateMetrics } from './components/kube-state-metrics/kube-state-metrics';
-import { Loki } from './components/loki/loki';
+import type { BuildContext, ComponentSpec, FlowSource } from './components/component-spec';
+import { ANYWHERE } from './components/component-spec';
+import type { ComponentName } from './common/names';
+import { allWorkloads, COMPONENTS, stackTopology, tierNamespace } from './component-list';
 import { Namespaces } from './components/namespaces/namespaces';
-import { NetworkPolicies } from './components/network-policies/network-policies';
-import { NodeExporter } from './components/node-exporter/node-exporter';
-import { OtelCollector } from './components/otel-collector/otel-collector';
-import { Prometheus } from './components/prometheus/prometheus';
-import { Promtail } from './components/promtail/promtail';
-import { VictoriaMetrics } from './components/victoria-metrics/victoria-metrics';
+import { NetworkPolicies, type PolicyTarget } from './components/network-policies/network-policies';
+import type { StackConfig } from './config/schema';
+import type { ManifestObject } from './common/manifest';
+import { expectedObjectsOf, type ExpectedObjects } from './health/expected';
 import { collectMonitoring } from './monitoring/collect';
 
 /** Kinds that live outside namespaces: cdk8s would otherwise stamp the chart's namespace on them. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'RuntimeClass', 'PriorityClass']);
 
-/** The apply order of the charts. */
-const CHART_ORDER = {
-  namespaces: 0,
-  'network-policies': 1,
-  fl: 10,
-  prometheus: 20,
-  alertmanager: 21,
-  'victoria-metrics': 22,
-  grafana: 23,
-  loki: 24,
-  promtail: 30,
-  fluentd: 31,
-  'node-exporter': 32,
-  'kube-state-metrics': 33,
-  'dcgm-exporter': 34,
-  'otel-collector': 35,
-} as const;
+/** Chart numbers of the charts every config has (components carry their own `chartOrder`). */
+const NAMESPACES_CHART = 0;
+const NETWORK_POLICIES_CHART = 1;
 
 /** What a build of the stack produced, besides the charts in the app. */
 export interface StackBuild {
@@ -47,69 +27,51 @@ export interface StackBuild {
 }
 
 /**
- * Builds the whole stack into `app`: one chart (one dist/ file) per enabled component, each
- * construct receiving the config (it reads its own slice) and the shared topology.
+ * The NetworkPolicy targets of the deployed workloads: each with the ports it accepts and, per port,
+ * the deployed sources (a port left without source is closed; a workload without port gets no policy).
  */
-export function buildStack(app: App, config: StackConfig): StackBuild {
-  const topology = topologyOf(config);
-  const monitoring = collectMonitoring(config);
-  const charts: Chart[] = [];
-  const warnings: string[] = [];
+export function policyTargets(config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): PolicyTarget[] {
+  const deployed = allWorkloads(components).filter(({ component }) => component.enabled(config));
+  const namespaceOf = new Map<ComponentName, string>(deployed.map(({ workload: w }) => [w.name, tierNamespace(config, w.tier)]));
+  const present = (from: FlowSource): boolean => from === ANYWHERE || namespaceOf.has(from);
+  return deployed.flatMap(({ workload: w }) => {
+    const ports = (w.ingress ?? [])
+      .map((p) => ({ port: p.port, from: p.from.filter(present).map((from) => (from === ANYWHERE ? ANYWHERE : { name: from, namespace: namespaceOf.get(from)! })) }))
+      .filter((p) => p.from.length > 0);
+    return ports.length === 0 ? [] : [{ name: w.name, namespace: namespaceOf.get(w.name)!, ports }];
+  });
+}
+
+/**
+ * Builds the whole stack into `app`: the namespaces, the NetworkPolicies, then one chart (one dist/
+ * file) per enabled component, each built by its component spec from the context resolved here.
+ */
+export function buildStack(app: App, config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): StackBuild {
+  const monitoring = collectMonitoring(config, components);
+  const ctx: BuildContext = {
+    config,
+    namespace: (tier) => tierNamespace(config, tier),
+    topology: stackTopology(config, components),
+    ruleFiles: monitoring.ruleFiles,
+    dashboards: monitoring.dashboards,
+  };
   // One file per chart, `NN-name.k8s.yaml`, so `kubectl apply -f dist/` creates namespaces first.
   // The number is fixed per component (not a running index) so enabling one component never renames
   // another's file or construct paths. No chart dependencies: cdk8s turns each into object-to-object
   // edges whose ordering walk grows exponentially with the chart count.
-  const chart = (id: keyof typeof CHART_ORDER): Chart => {
-    const c = new Chart(app, `${String(CHART_ORDER[id]).padStart(2, '0')}-${id}`, { disableResourceNameHashes: true });
+  const chart = (order: number, id: string): Chart => new Chart(app, `${String(order).padStart(2, '0')}-${id}`, { disableResourceNameHashes: true });
+  const charts: Chart[] = [];
+  const namespaces = chart(NAMESPACES_CHART, 'namespaces');
+  new Namespaces(namespaces, 'namespaces', { config });
+  const policies = chart(NETWORK_POLICIES_CHART, 'network-policies');
+  new NetworkPolicies(policies, 'network-policies', { config, targets: policyTargets(config, components) });
+  charts.push(namespaces, policies);
+  for (const component of [...components].sort((a, b) => a.chartOrder - b.chartOrder).filter((c) => c.enabled(config))) {
+    const c = chart(component.chartOrder, component.id);
+    component.build(c, ctx);
     charts.push(c);
-    return c;
-  };
-
-  new Namespaces(chart('namespaces'), 'namespaces', { config });
-  new NetworkPolicies(chart('network-policies'), 'network-policies', { config });
-  if (config.fl.enabled) {
-    const fl = chart('fl');
-    new FlServer(fl, 'server', { config });
-    new FlClients(fl, 'clients', { config, topology });
   }
-  if (config.prometheus.enabled) {
-    new Prometheus(chart('prometheus'), 'prometheus', { config, topology, ruleFiles: monitoring.ruleFiles });
-  }
-  if (config.alertmanager.enabled) {
-    new Alertmanager(chart('alertmanager'), 'alertmanager', { config });
-  }
-  if (config.victoriaMetrics.enabled) {
-    new VictoriaMetrics(chart('victoria-metrics'), 'victoria-metrics', { config });
-  }
-  if (config.grafana.enabled) {
-    new Grafana(chart('grafana'), 'grafana', { config, topology, dashboards: monitoring.dashboards });
-  }
-  if (config.loki.enabled) {
-    new Loki(chart('loki'), 'loki', { config });
-  }
-  if (config.promtail.enabled) {
-    new Promtail(chart('promtail'), 'promtail', { config, topology });
-    warnings.push(Promtail.DEPRECATION);
-  }
-  if (config.otelCollector.enabled) {
-    new OtelCollector(chart('otel-collector'), 'otel-collector', { config, topology });
-  }
-  if (config.fluentd.enabled) {
-    new Fluentd(chart('fluentd'), 'fluentd', { config, topology });
-  }
-  if (config.nodeExporter.enabled) {
-    new NodeExporter(chart('node-exporter'), 'node-exporter', { config });
-  }
-  if (config.kubeStateMetrics.enabled) {
-    new KubeStateMetrics(chart('kube-state-metrics'), 'kube-state-metrics', { config });
-  }
-  if (config.dcgmExporter.enabled) {
-    new DcgmExporter(chart('dcgm-exporter'), 'dcgm-exporter', { config });
-  }
-  const shipsToLoki = config.otelCollector.enabled || config.promtail.enabled || (config.fluentd.enabled && config.fluentd.output.type === 'loki');
-  if (!config.loki.enabled && shipsToLoki) {
-    warnings.push('loki is disabled but a log agent ships to it: its pushes will fail');
-  }
+  const warnings = components.flatMap((c) => c.warnings?.(config) ?? []);
 
   for (const c of charts) {
     for (const obj of c.node.findAll().filter(ApiObject.isApiObject)) {
@@ -119,4 +81,9 @@ export function buildStack(app: App, config: StackConfig): StackBuild {
     }
   }
   return { charts, warnings };
+}
+
+/** The workloads and Services the stack deploys for `config`, read from the synthesized objects. */
+export function stackExpectedObjects(config: StackConfig): ExpectedObjects {
+  return expectedObjectsOf(buildStack(new App({ outdir: tmpdir() }), config).charts.flatMap((c) => c.toJson() as ManifestObject[]));
 }

@@ -1,6 +1,7 @@
 import type { Chart } from 'cdk8s';
 import { parseBytes, parseCpuMillis } from './config/values';
-import { ComponentName, WORKLOAD_KINDS } from './common/names';
+import { componentNameOf, isWorkload, type ManifestObject } from './common/manifest';
+import { ComponentName, WorkloadKind } from './common/names';
 
 /** Requested CPU and memory of a set of pods. */
 export interface Requests {
@@ -19,12 +20,6 @@ export interface SynthSummary {
   readonly objects: number;
 }
 
-interface PodTemplateOwner {
-  kind: string;
-  metadata: { labels?: Record<string, string> };
-  spec: { replicas?: number; template: { spec: { containers: { image: string; resources?: { requests?: { cpu?: string; memory?: string } } }[]; initContainers?: { image: string }[] } } };
-}
-
 const FL_NAMES: ReadonlySet<string> = new Set([ComponentName.FL_SERVER, ComponentName.FL_CLIENT]);
 
 /** Sums what the charts' workloads request and lists their components and images. */
@@ -35,26 +30,32 @@ export function summarize(charts: readonly Chart[]): SynthSummary {
   const workload = { cpuMillis: 0, memoryBytes: 0 };
   let objects = 0;
   for (const chart of charts) {
-    for (const obj of chart.toJson() as PodTemplateOwner[]) {
+    for (const obj of chart.toJson() as ManifestObject[]) {
       objects += 1;
-      if (!WORKLOAD_KINDS.has(obj.kind)) {
+      if (!isWorkload(obj)) {
         continue;
       }
-      const name = obj.metadata.labels?.['app.kubernetes.io/name'] ?? 'unknown';
+      const name = componentNameOf(obj) ?? 'unknown';
       components.add(name);
-      const replicas = obj.kind === 'DaemonSet' ? 1 : (obj.spec.replicas ?? 1);
+      const replicas = obj.kind === WorkloadKind.DAEMON_SET ? 1 : (obj.spec.replicas ?? 1);
       const target = FL_NAMES.has(name) ? workload : stack;
       for (const c of obj.spec.template.spec.containers) {
-        images.add(c.image);
+        addImage(images, c.image);
         target.cpuMillis += replicas * (parseCpuMillis(c.resources?.requests?.cpu ?? '0') ?? 0);
         target.memoryBytes += replicas * (parseBytes(c.resources?.requests?.memory ?? '0Mi') ?? 0);
       }
       for (const c of obj.spec.template.spec.initContainers ?? []) {
-        images.add(c.image);
+        addImage(images, c.image);
       }
     }
   }
   return { components: [...components].sort(), images: [...images].sort(), stack, workload, objects };
+}
+
+function addImage(images: Set<string>, image: string | undefined): void {
+  if (image !== undefined) {
+    images.add(image);
+  }
 }
 
 function formatRequests(r: Requests): string {

@@ -18,6 +18,3 @@ export function defaultImage(key: ImageKey): ImageRef {
 export function imageString(image: ImageRef): string {
   return image.tag.startsWith('sha256:') ? `${image.repository}@${image.tag}` : `${image.repository}:${image.tag}`;
 }
-
-/** Validator tools pinned to the deployed images (built by scripts/tools.sh). */
-export const TOOLS = versionsJson.tools;

@@ -1,13 +1,14 @@
 import { resolveConfig } from '../src/config/loader';
+import { COMPONENTS, deployedWorkloads } from '../src/component-list';
 import type { StackConfig } from '../src/config/schema';
 import { fullCatalog } from '../src/monitoring/collect';
 import type { DashboardDef, MixinContext } from '../src/monitoring/mixin';
 
 /** Shared scaffolding of the dashboards tests. */
-export const CATALOG = fullCatalog();
+export const CATALOG = fullCatalog(COMPONENTS);
 
 export function contextOf(config: StackConfig = resolveConfig(), recorded: readonly string[] = ['namespace:fl_round_duration_seconds:p95']): MixinContext {
-  return { config, catalog: CATALOG, recorded: new Set(recorded) };
+  return { config, catalog: CATALOG, recorded: new Set(recorded), deployed: deployedWorkloads(config) };
 }
 
 export interface PanelJson {

@@ -1,18 +1,17 @@
 import { App, Testing } from 'cdk8s';
 import { resolveConfig } from '../src/config/loader';
 import type { StackConfig } from '../src/config/schema';
-import { WORKLOAD_KINDS } from '../src/common/names';
+import { isWorkload, type ManifestObject } from '../src/common/manifest';
 import { buildStack } from '../src/stack';
 
-/** A Kubernetes object as synthesized. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: any;
-  data?: Record<string, string>;
-  rules?: any[];
-  [key: string]: any;
+/**
+ * A synthesized object ({@link ManifestObject}) opened for assertions: tests read whatever path of
+ * the output they check, so here, and only here, the body is not narrowed first.
+ */
+export interface K8sObject extends ManifestObject {
+  readonly spec?: any;
+  readonly rules?: any[];
+  readonly [key: string]: any;
 }
 
 /** The config of a profile with optional overrides. */
@@ -43,5 +42,5 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
 
 /** Every workload's pod template, with its owner. */
 export function podTemplates(objects: K8sObject[]): { owner: K8sObject; spec: any; metadata: any }[] {
-  return objects.filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => ({ owner: o, spec: o.spec.template.spec, metadata: o.spec.template.metadata }));
+  return objects.filter(isWorkload).map((o) => ({ owner: o, spec: o.spec.template.spec, metadata: o.spec.template.metadata }));
 }

@@ -20,3 +20,8 @@ export function fluentdShipsToLoki(config: StackConfig): boolean {
 export function nodeAgentSkippedNamespaces(config: StackConfig): string[] {
   return fluentdShipsToLoki(config) ? fluentdNamespaces(config) : [];
 }
+
+/** Whether an enabled log agent pushes to Loki's Service (whether or not Loki is deployed). */
+export function logAgentPushesToLoki(config: StackConfig): boolean {
+  return config.otelCollector.enabled || config.promtail.enabled || (config.fluentd.enabled && config.fluentd.output.type === 'loki');
+}

@@ -22,7 +22,11 @@ export enum WorkloadKind {
   DAEMON_SET = 'DaemonSet',
 }
 
-/** Every {@link WorkloadKind}, for membership tests on a manifest's `kind`. */
+/**
+ * Every {@link WorkloadKind}, for membership tests on a manifest's `kind`: the one set of workload
+ * kinds (synth summary, Pulumi apply order, health, the live harness). A new pod-running kind (a Job)
+ * is added to the enum, with its pod template in common/manifest.ts.
+ */
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(Object.values(WorkloadKind));
 
 /** `app.kubernetes.io/component` values. */

@@ -67,6 +67,20 @@ export function configChecksum(...parts: readonly string[]): string {
   return hash.digest('hex');
 }
 
+/**
+ * What every component construct is given about where and what it runs, resolved once by its
+ * component's `build` (the construct adds its name and role to make its {@link ComponentIdentity}).
+ */
+export interface ComponentProps {
+  /** The namespace of its objects. */
+  readonly namespace: string;
+  /** The image its container runs (the config's override, else the pin of versions.json). */
+  readonly image: ImageRef;
+}
+
+/** The root user: only for node agents that must read root-owned host files (with no capability added). */
+export const ROOT_USER = 0;
+
 /** What every component construct knows about itself. */
 export interface ComponentIdentity {
   readonly name: ComponentName;
@@ -95,13 +109,28 @@ export function imageOf(id: ComponentIdentity): { image: string; imagePullPolicy
   return { image: imageString(id.image), imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT };
 }
 
-/** An HTTP probe on a named port. */
-export function httpProbe(path: string, port: number, periodSeconds = 10, failureThreshold = 3): kplus.Probe {
-  return kplus.Probe.fromHttpGet(path, {
-    port,
-    periodSeconds: Duration.seconds(periodSeconds),
-    timeoutSeconds: Duration.seconds(5),
-    failureThreshold,
+/** Options of {@link httpProbe}. */
+export interface HttpProbeOptions {
+  /** The path the kubelet requests. */
+  readonly path: string;
+  /** The container port it requests it on. */
+  readonly port: number;
+  /** Seconds between two probes. @default 10 */
+  readonly periodSeconds?: number;
+  /** Consecutive failures after which the probe fails. @default 3 */
+  readonly failureThreshold?: number;
+}
+
+/** The time the kubelet waits for an answer to a probe. */
+const PROBE_TIMEOUT_SECONDS = 5;
+
+/** An HTTP GET probe (readiness, liveness or startup), from the first period on, with a 5 s timeout. */
+export function httpProbe(options: HttpProbeOptions): kplus.Probe {
+  return kplus.Probe.fromHttpGet(options.path, {
+    port: options.port,
+    periodSeconds: Duration.seconds(options.periodSeconds ?? 10),
+    timeoutSeconds: Duration.seconds(PROBE_TIMEOUT_SECONDS),
+    failureThreshold: options.failureThreshold ?? 3,
     initialDelaySeconds: Duration.seconds(0),
   });
 }
@@ -131,15 +160,26 @@ export function claimVolume(scope: Construct, name: string): kplus.Volume {
   return kplus.Volume.fromPersistentVolumeClaim(scope, `${name}-claim`, kplus.PersistentVolumeClaim.fromClaimName(scope, `${name}-ref`, name), { name });
 }
 
-/** An emptyDir scratch volume with a size limit. */
-export function scratchVolume(scope: Construct, name: string, sizeMi = 64): kplus.Volume {
-  return kplus.Volume.fromEmptyDir(scope, `${name}-scratch`, name, { sizeLimit: Size.mebibytes(sizeMi) });
+/** Options of {@link scratchVolume}. */
+export interface ScratchVolumeOptions {
+  /** Its size limit, in MiB. @default 64 */
+  readonly sizeMebibytes?: number;
 }
 
-/** A port of a component's Service; the target port is the same number. */
-export interface ServicePortSpec {
+/** An emptyDir scratch volume with a size limit. */
+export function scratchVolume(scope: Construct, name: string, options: ScratchVolumeOptions = {}): kplus.Volume {
+  return kplus.Volume.fromEmptyDir(scope, `${name}-scratch`, name, { sizeLimit: Size.mebibytes(options.sizeMebibytes ?? 64) });
+}
+
+/** A named port of a component: its container port and, where a Service exposes it, the Service port (the same number). */
+export interface NamedPort {
   readonly name: string;
   readonly port: number;
+}
+
+/** The container ports of a list of named ports, so that a container and its Service list each port once. */
+export function containerPorts(ports: readonly NamedPort[]): kplus.ContainerPort[] {
+  return ports.map((p) => ({ name: p.name, number: p.port }));
 }
 
 /** Options of {@link componentService}. */
@@ -149,7 +189,7 @@ export interface ComponentServiceOptions {
 }
 
 /** The ClusterIP (or headless) Service of a component, selecting its pods by the selector labels. */
-export function componentService(scope: Construct, id: string, me: ComponentIdentity, ports: readonly ServicePortSpec[], options: ComponentServiceOptions = {}): kplus.Service {
+export function componentService(scope: Construct, id: string, me: ComponentIdentity, ports: readonly NamedPort[], options: ComponentServiceOptions = {}): kplus.Service {
   const headless = options.headless ?? false;
   const service = new kplus.Service(scope, id, {
     metadata: objectMeta(me, headless ? `${me.name}-headless` : me.name),
@@ -185,7 +225,7 @@ export interface StatefulWorkloadSpec extends PodSpec {
   readonly replicas: number;
   readonly storage: Storage;
   /** Ports of the headless Service that gives each pod a stable DNS name. */
-  readonly ports: readonly ServicePortSpec[];
+  readonly ports: readonly NamedPort[];
 }
 
 /**
@@ -294,7 +334,7 @@ export interface DaemonWorkloadSpec extends Omit<PodSpec, 'user'> {
 
 /** A DaemonSet for a node agent, rolling one node at a time. */
 export function daemonWorkload(scope: Construct, me: ComponentIdentity, spec: DaemonWorkloadSpec): kplus.DaemonSet {
-  const root = spec.user === 0;
+  const root = spec.user === ROOT_USER;
   const ds = new kplus.DaemonSet(scope, 'daemonset', {
     metadata: objectMeta(me),
     podMetadata: podMeta(me, spec.annotations),
@@ -303,7 +343,7 @@ export function daemonWorkload(scope: Construct, me: ComponentIdentity, spec: Da
     automountServiceAccountToken: spec.apiAccess ?? false,
     hostNetwork: spec.hostNetwork ?? false,
     securityContext: root
-      ? { ensureNonRoot: false, user: 0, group: 0 }
+      ? { ensureNonRoot: false, user: ROOT_USER, group: ROOT_USER }
       : { ensureNonRoot: true, user: spec.user, group: spec.user },
     terminationGracePeriod: Duration.seconds(spec.terminationGraceSeconds ?? 30),
     ...(spec.hostNetwork ?? false ? { dns: { policy: kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET } } : {}),
@@ -330,7 +370,7 @@ export function daemonWorkload(scope: Construct, me: ComponentIdentity, spec: Da
 /** A container security context for an agent: read-only root, no escalation, only the named capabilities. */
 export function agentContainerSecurity(user: number, capabilities: readonly kplus.Capability[] = []): kplus.ContainerSecurityContextProps {
   return {
-    ensureNonRoot: user !== 0,
+    ensureNonRoot: user !== ROOT_USER,
     user,
     group: user,
     readOnlyRootFilesystem: true,

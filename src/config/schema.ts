@@ -317,11 +317,7 @@ export const StackConfigSchema = z
         message: 'promtail.enabled and otelCollector.enabled are both true: every pod log would be shipped twice; enable one node log agent',
       });
     }
-    for (const key of ['prometheus', 'alertmanager', 'grafana', 'loki', 'promtail', 'otelCollector', 'fluentd', 'victoriaMetrics', 'dcgmExporter', 'nodeExporter', 'kubeStateMetrics'] as const) {
-      checkLimits(config[key].resources, [key, 'resources'], ctx);
-    }
-    checkLimits(config.fl.server.resources, ['fl', 'server', 'resources'], ctx);
-    checkLimits(config.fl.client.resources, ['fl', 'client', 'resources'], ctx);
+    forEachResources(config, [], (resources, path) => checkLimits(resources, path, ctx));
     if (config.dcgmExporter.enabled && !config.gpu.enabled) {
       ctx.addIssue({ code: 'custom', path: ['dcgmExporter', 'enabled'], message: 'dcgmExporter.enabled is true but gpu.enabled is false' });
     }
@@ -333,6 +329,20 @@ export const StackConfigSchema = z
       });
     }
   });
+
+/** Calls `visit` for every `resources` block of the config (any component's, nested ones too), with its path. */
+function forEachResources(value: unknown, path: (string | number)[], visit: (resources: Resources, path: (string | number)[]) => void): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'resources') {
+      visit(child as Resources, [...path, key]);
+    } else {
+      forEachResources(child, [...path, key], visit);
+    }
+  }
+}
 
 function checkLimits(resources: Resources, path: (string | number)[], ctx: z.RefinementCtx): void {
   if (parseCpuMillis(resources.limits.cpu)! < parseCpuMillis(resources.requests.cpu)!) {

@@ -1,10 +1,9 @@
-import { topologyOf } from '../common/topology';
+import type { Topology } from '../common/topology';
 import type { StackConfig } from '../config/schema';
 import { serviceCheck, workloadChecks, DEFAULT_RESTART_WARNING } from './cluster-checks';
-import { expectedObjects, type ExpectedObjects } from './expected';
+import type { ExpectedObjects } from './expected';
 import type { KubeClient } from './kube-client';
-import type { ComponentProbe } from './probe';
-import { PROBES } from './probes';
+import type { StackProbe } from './probe';
 import { critical, HealthStatus, ok, worst, type CheckResult } from './status';
 import { DirectTransport, RoutedTransport, ServiceProxyTransport, type HealthTransport } from './transport';
 
@@ -34,8 +33,12 @@ export interface HealthOptions {
   readonly restartWarning?: number;
   /** Per-request timeout of the probes' HTTP calls. @default 10000 */
   readonly timeoutMs?: number;
-  /** The probes to run (tests narrow it). @default PROBES */
-  readonly probes?: readonly ComponentProbe[];
+  /** The stack's probes (tests narrow them). */
+  readonly probes: readonly StackProbe[];
+  /** Where the stack's Services answer (the probes' endpoints). */
+  readonly topology: Topology;
+  /** The workloads and Services the config deploys, for the pod and Service checks (computed once, on first use). */
+  readonly expected?: () => ExpectedObjects;
 }
 
 /** The result of one round of checks. */
@@ -54,12 +57,12 @@ export class HealthUsageError extends Error {
 }
 
 /** The probes of the enabled components. */
-export function enabledProbes(config: StackConfig, probes: readonly ComponentProbe[] = PROBES): ComponentProbe[] {
+export function enabledProbes(config: StackConfig, probes: readonly StackProbe[]): StackProbe[] {
   return probes.filter((p) => p.enabled(config));
 }
 
 /** Refuses `--endpoint` names that are not an enabled component with a probe. */
-export function validateEndpoints(config: StackConfig, endpoints: ReadonlyMap<string, string>, probes: readonly ComponentProbe[] = PROBES): void {
+export function validateEndpoints(config: StackConfig, endpoints: ReadonlyMap<string, string>, probes: readonly StackProbe[]): void {
   const known = probes.map((p) => p.component as string);
   for (const name of endpoints.keys()) {
     const probe = probes.find((p) => p.component === name);
@@ -83,8 +86,8 @@ export function needsKube(options: Pick<HealthOptions, 'config' | 'endpoints' | 
   );
 }
 
-async function probeChecks(probe: ComponentProbe, config: StackConfig, transport: HealthTransport): Promise<CheckResult[]> {
-  const endpoint = probe.endpoint(topologyOf(config), config);
+async function probeChecks(probe: StackProbe, config: StackConfig, topology: Topology, transport: HealthTransport): Promise<CheckResult[]> {
+  const endpoint = probe.endpoint(topology, config);
   return Promise.all(
     probe.checks(config).map(async (check): Promise<CheckResult> => {
       const row = { component: probe.component, check: check.name };
@@ -111,10 +114,9 @@ async function apiCheck(kube: KubeClient): Promise<CheckResult> {
 /**
  * One round: pods and Services of every enabled component (as the config synthesizes them) through
  * the API, and every enabled component's own probes through the service proxy or an endpoint override.
- * Rows are grouped by component in the stack's order. `expectedCache`: the config's
- * {@link expectedObjects}, when the caller keeps it between rounds.
+ * Rows are grouped by component in the stack's order.
  */
-export async function checkHealth(options: HealthOptions, expectedCache?: ExpectedObjects): Promise<HealthReport> {
+export async function checkHealth(options: HealthOptions): Promise<HealthReport> {
   const { config, kube } = options;
   const checks = options.checks ?? ALL_CHECKS;
   const endpoints = options.endpoints ?? new Map<string, string>();
@@ -134,7 +136,10 @@ export async function checkHealth(options: HealthOptions, expectedCache?: Expect
   const transport = new RoutedTransport(direct, kube === undefined || !apiUp ? undefined : new ServiceProxyTransport(kube));
   const tasks: Promise<CheckResult[]>[] = [];
   const kubeChecks = kube !== undefined && apiUp && (checks.has(CheckKind.PODS) || checks.has(CheckKind.SERVICES));
-  const expected: ExpectedObjects = kubeChecks ? (expectedCache ?? expectedObjects(config)) : { workloads: [], services: [] };
+  if (kubeChecks && options.expected === undefined) {
+    throw new HealthUsageError('the pod and Service checks need the expected objects of the config');
+  }
+  const expected: ExpectedObjects = kubeChecks && options.expected !== undefined ? options.expected() : { workloads: [], services: [] };
   if (kube !== undefined && apiUp) {
     if (checks.has(CheckKind.PODS)) {
       tasks.push(...expected.workloads.map((w) => workloadChecks(kube, w, { restartWarning: options.restartWarning ?? DEFAULT_RESTART_WARNING })));
@@ -145,7 +150,7 @@ export async function checkHealth(options: HealthOptions, expectedCache?: Expect
   }
   if (checks.has(CheckKind.PROBES)) {
     // With the API down, only the probes with an endpoint override can run.
-    tasks.push(...probes.filter((p) => apiUp || direct.has(p.component)).map((p) => probeChecks(p, config, transport)));
+    tasks.push(...probes.filter((p) => apiUp || direct.has(p.component)).map((p) => probeChecks(p, config, options.topology, transport)));
   }
   const rows = (await Promise.all(tasks)).flat();
   const order = [...new Set([...expected.workloads.map((w) => w.component), ...expected.services.map((s) => s.component), ...probes.map((p) => p.component as string)])];

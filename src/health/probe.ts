@@ -18,11 +18,14 @@ export interface HttpCheck {
 /** A component's own health: where its Service answers and what to ask it. Lives in the component's folder. */
 export interface ComponentProbe {
   readonly component: ComponentName;
-  /** Whether the config deploys the component (probes of disabled components are not run). */
-  readonly enabled: (config: StackConfig) => boolean;
   /** The Service and port to reach, from the shared topology (never spelled here). */
   readonly endpoint: (topology: Topology, config: StackConfig) => Endpoint;
   readonly checks: (config: StackConfig) => readonly HttpCheck[];
+}
+
+/** A probe as the health CLI runs it: with whether the config deploys its component (probes of disabled components are not run). */
+export interface StackProbe extends ComponentProbe {
+  readonly enabled: (config: StackConfig) => boolean;
 }
 
 /** `HTTP 503: <first line of the body>`. */

@@ -3,6 +3,9 @@ import type { ComponentName } from '../common/names';
 import type { AlertRuleProps } from './rules';
 import { sel, series } from './selectors';
 
+/** The alert that pages for any scrape target that is down (Prometheus's mixin); the per-component "…Down" alerts yield to it (Alertmanager's inhibit rules). */
+export const SERVICE_DOWN = 'ServiceDown';
+
 /** Props of {@link counterIncreasing}. */
 export interface CounterIncreasingProps {
   readonly alert: string;

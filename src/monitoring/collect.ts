@@ -1,10 +1,8 @@
 import { stringify } from 'yaml';
-import type { ProvisionedDashboard } from '../components/grafana/grafana';
 import { DEFAULTS } from '../config/profiles';
 import type { StackConfig } from '../config/schema';
-import { MIXINS } from './mixins';
 import { MetricCatalog } from './catalog';
-import type { DashboardDef, Mixin, MixinContext } from './mixin';
+import type { DashboardDef, Mixin, MixinContext, MonitoredComponent, ProvisionedDashboard } from './mixin';
 import { promtoolTests, type AlertRuleProps, type RuleGroupBuilder } from './rules';
 
 /** Everything the stack's mixins produce, rendered. */
@@ -31,20 +29,26 @@ export interface ShippedAlert {
 
 const YAML_OPTIONS = { lineWidth: 0 } as const;
 
-/** The catalog of every metric any component exports, for a config (its buckets follow it). @default config - the defaults (minikube profile) */
-export function fullCatalog(mixins: readonly Mixin[] = MIXINS, config: StackConfig = DEFAULTS): MetricCatalog {
-  return new MetricCatalog(mixins.flatMap((m) => (typeof m.metrics === 'function' ? m.metrics(config) : m.metrics)));
+function mixinsOf(components: readonly MonitoredComponent[]): Mixin[] {
+  return components.flatMap((c) => (c.mixin === undefined ? [] : [c.mixin]));
+}
+
+/** The catalog of every metric any of the components exports, for a config (its buckets follow it). @default config - the defaults (minikube profile) */
+export function fullCatalog(components: readonly MonitoredComponent[], config: StackConfig = DEFAULTS): MetricCatalog {
+  return new MetricCatalog(mixinsOf(components).flatMap((m) => (typeof m.metrics === 'function' ? m.metrics(config) : m.metrics)));
 }
 
 /**
- * Collects every enabled component's mixin: recording rules first (their series are known to all),
- * then alerts and dashboards. Everything is checked as it is built (see RuleGroupBuilder).
+ * Collects the mixins of the components the config deploys, in the components' order: recording
+ * rules first (their series are known to all), then alerts and dashboards. Everything is checked as
+ * it is built (see RuleGroupBuilder).
  */
-export function collectMonitoring(config: StackConfig, mixins: readonly Mixin[] = MIXINS): MonitoringOutput {
-  const catalog = fullCatalog(mixins, config);
-  const enabled = mixins.filter((m) => m.enabled(config));
+export function collectMonitoring(config: StackConfig, components: readonly MonitoredComponent[]): MonitoringOutput {
+  const catalog = fullCatalog(components, config);
+  const deployedComponents = components.filter((c) => c.enabled(config));
+  const enabled = mixinsOf(deployedComponents);
   const recorded = new Set<string>();
-  const base: MixinContext = { config, catalog, recorded };
+  const base: MixinContext = { config, catalog, recorded, deployed: deployedComponents.flatMap((c) => c.workloads) };
   const recordingGroups = new Map<string, readonly RuleGroupBuilder[]>();
   for (const m of enabled) {
     const groups = m.recordingRules?.(base) ?? [];

@@ -1,3 +1,4 @@
+import type { ComponentName } from '../common/names';
 import type { StackConfig } from '../config/schema';
 import type { MetricCatalog, MetricDef } from './catalog';
 import type { RuleGroupBuilder } from './rules';
@@ -10,20 +11,43 @@ export interface DashboardDef {
   readonly json: Record<string, unknown>;
 }
 
+/** A dashboard as Grafana provisions it: fixed uid, folder and JSON text. */
+export interface ProvisionedDashboard {
+  readonly uid: string;
+  readonly folder: string;
+  readonly json: string;
+}
+
+/** A kind of pod of a component, as monitoring sees it. */
+export interface MonitoredWorkload {
+  /** Its `app.kubernetes.io/name`: the scrape job and the `job` label of its series. */
+  readonly name: ComponentName;
+  /** Whether it keeps data on PersistentVolumeClaims named after it (the volume panels watch them). @default false */
+  readonly persistentVolume?: boolean;
+}
+
+/** A component, as monitoring collection sees it: whether it is deployed, its pods and its mixin. */
+export interface MonitoredComponent {
+  readonly enabled: (config: StackConfig) => boolean;
+  readonly workloads: readonly MonitoredWorkload[];
+  /** Its metrics, rules and dashboards. @default - none */
+  readonly mixin?: Mixin;
+}
+
 /** What a mixin builder receives. */
 export interface MixinContext {
   readonly config: StackConfig;
   readonly catalog: MetricCatalog;
   /** Series recorded by any mixin: rules and dashboards may use them. */
   readonly recorded: ReadonlySet<string>;
+  /** The workloads this config deploys, in the stack's order. */
+  readonly deployed: readonly MonitoredWorkload[];
 }
 
 /** A component's monitoring: the metrics it exports, its rules and its dashboards. */
 export interface Mixin {
   /** File base name: rules/<name>.rules.yaml. */
   readonly name: string;
-  /** Whether the component is deployed by this config (its rules and dashboards are shipped only then). */
-  readonly enabled: (config: StackConfig) => boolean;
   /** Its part of the metric catalog; a function where the contract follows the config (e.g. histogram buckets). */
   readonly metrics: readonly MetricDef[] | ((config: StackConfig) => readonly MetricDef[]);
   /** Recording rules first: other mixins' rules and dashboards may use their series. */

@@ -4,23 +4,23 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import * as random from '@pulumi/random';
 import { App } from 'cdk8s';
-import { ComponentName, PART_OF, Ports } from '../common/names';
+import { ComponentName, PART_OF } from '../common/names';
 import { loadConfig } from '../config/loader';
 import { StackConfigSchema, type StackConfig } from '../config/schema';
+import { allWorkloads, stackTopology } from '../component-list';
 import { buildStack } from '../stack';
-import { defaultImage, imageString } from '../versions';
-import { builtImageRef, configuredImage, imageBuildSpecs, imageInUse, type BuiltImageKey, type ImageBuildSpec } from './images';
+import { defaultImage, imageString, type ImageKey } from '../versions';
+import { builtImageRef, configuredImage, imageBuildSpecs, withImageOverrides, type ImageBuildSpec } from './images';
+import { isWorkload, type ManifestContainer, type ManifestObject } from '../common/manifest';
 import {
   containersOf,
   objectId,
-  podSpecOf,
   resourceClassOf,
   resourceName,
   skipAwaitReasons,
   tierOf,
   withPatchForce,
   withSkipAwait,
-  type K8sObject,
 } from './objects';
 
 /** Arguments of {@link FlObservability}. */
@@ -87,9 +87,9 @@ export class FlObservability extends pulumi.ComponentResource {
   /** The validated config the objects were synthesized from (images replaced by the builds). */
   public readonly config: StackConfig;
   /** The image each FL/Fluentd workload runs: the built image's name, or the configured image. */
-  public readonly images: Readonly<Partial<Record<BuiltImageKey, pulumi.Output<string>>>>;
+  public readonly images: Readonly<Partial<Record<ImageKey, pulumi.Output<string>>>>;
   /** The image builds, when `buildImages` is on. */
-  public readonly builds: Readonly<Partial<Record<BuiltImageKey, docker.Image>>>;
+  public readonly builds: Readonly<Partial<Record<ImageKey, docker.Image>>>;
   /** Every Kubernetes resource, by `apiVersion kind namespace/name`. */
   public readonly resources: ReadonlyMap<string, pulumi.CustomResource>;
   /** Objects deployed without readiness await, with the reason. */
@@ -122,15 +122,17 @@ export class FlObservability extends pulumi.ComponentResource {
     const provider = this.provider;
 
     // Images: a content-tagged build on the cluster's daemon, or the configured images.
-    const specs = imageBuildSpecs().filter((s) => imageInUse(s.key, loaded));
-    const builds: Partial<Record<BuiltImageKey, docker.Image>> = {};
-    const images: Partial<Record<BuiltImageKey, pulumi.Output<string>>> = {};
-    const refs: Partial<Record<BuiltImageKey, string>> = {};
+    const specs = imageBuildSpecs().filter((s) => s.inUse(loaded));
+    const builds: Partial<Record<ImageKey, docker.Image>> = {};
+    const images: Partial<Record<ImageKey, pulumi.Output<string>>> = {};
+    const refs: Partial<Record<ImageKey, string>> = {};
+    const built = new Map<ImageBuildSpec, string>();
     if (buildImages && specs.length > 0) {
       const dockerProvider = new docker.Provider('docker', { host: args.dockerHost, certPath: args.dockerCertPath }, { parent: this });
       for (const spec of specs) {
         const ref = builtImageRef(spec, loaded, rootDir);
         refs[spec.key] = ref;
+        built.set(spec, ref);
         const build = new docker.Image(
           spec.key,
           {
@@ -146,21 +148,21 @@ export class FlObservability extends pulumi.ComponentResource {
       }
     } else {
       for (const spec of specs) {
-        images[spec.key] = pulumi.output(configuredImage(spec.key, loaded));
+        images[spec.key] = pulumi.output(configuredImage(spec, loaded));
       }
     }
     this.builds = builds;
     this.images = images;
-    this.config = withImages(loaded, refs);
+    this.config = StackConfigSchema.parse(withImageOverrides(loaded, built));
 
     // The objects, synthesized exactly as `npm run synth` does (no files are written).
     const app = new App({ outdir: tmpdir() });
-    const objects = buildStack(app, this.config).charts.flatMap((c) => c.toJson() as K8sObject[]);
+    const objects = buildStack(app, this.config).charts.flatMap((c) => c.toJson() as ManifestObject[]);
 
     // The Grafana admin Secret the Grafana pod mounts (the stack never contains credentials).
     const grafana = this.config.grafana;
     const monitoringNs = this.config.namespaces.monitoring;
-    let adminSecret: K8sObject | undefined;
+    let adminSecret: ManifestObject | undefined;
     let password: pulumi.Output<string> | undefined;
     if (grafana.enabled) {
       password =
@@ -182,7 +184,7 @@ export class FlObservability extends pulumi.ComponentResource {
     this.grafanaAdminPassword = password;
 
     // Readiness: what `pulumi up` must not wait for (see skipAwaitReasons).
-    const unavailableImages = new Set(buildImages ? [] : specs.map((s) => configuredImage(s.key, loaded)).filter((image) => isRepositoryDefault(image, specs)));
+    const unavailableImages = new Set(buildImages ? [] : specs.map((s) => configuredImage(s, loaded)).filter((image) => isRepositoryDefault(image, specs)));
     const reasons = skipAwaitReasons(objects, {
       secretsCreated: new Set(adminSecret === undefined ? [] : [`${monitoringNs}/${adminSecret.metadata.name}`]),
       unavailableImages,
@@ -192,7 +194,7 @@ export class FlObservability extends pulumi.ComponentResource {
     // One resource per object, in order: namespaces → prerequisites and Services → workloads.
     const all = adminSecret === undefined ? objects : [...objects, adminSecret];
     const resources = new Map<string, pulumi.CustomResource>();
-    const create = (o: K8sObject, dependsOn: pulumi.Resource[]): pulumi.CustomResource => {
+    const create = (o: ManifestObject, dependsOn: pulumi.Resource[]): pulumi.CustomResource => {
       const awaited = reasons.has(objectId(o)) ? withSkipAwait(o) : o;
       const object = adopt ? withPatchForce(awaited) : awaited;
       const Cls = resourceClassOf(object);
@@ -214,13 +216,14 @@ export class FlObservability extends pulumi.ComponentResource {
 
     // How to reach the UIs and the password.
     const kubectl = `kubectl --context ${kubeContext}`;
-    const ui: [string, boolean, string, number][] = [
-      ['grafana', grafana.enabled, ComponentName.GRAFANA, Ports.grafana],
-      ['prometheus', this.config.prometheus.enabled, ComponentName.PROMETHEUS, Ports.prometheus],
-      ['alertmanager', this.config.alertmanager.enabled, ComponentName.ALERTMANAGER, Ports.alertmanager],
-    ];
+    const config = this.config;
     this.portForward = Object.fromEntries(
-      ui.filter(([, enabled]) => enabled).map(([key, , service, port]) => [key, `${kubectl} -n ${monitoringNs} port-forward svc/${service} ${port}:${port}`]),
+      allWorkloads()
+        .filter(({ component, workload }) => component.enabled(config) && (workload.ui ?? false))
+        .map(({ workload: w }) => {
+          const { namespace, service, port } = stackTopology(config).endpoint(w.name);
+          return [w.name, `${kubectl} -n ${namespace} port-forward svc/${service} ${port}:${port}`];
+        }),
     );
     this.grafanaAdminPasswordCommand = grafana.enabled
       ? `${kubectl} -n ${monitoringNs} get secret ${grafana.adminSecret.name} -o jsonpath='{.data.${grafana.adminSecret.passwordKey.replace(/\./g, '\\.')}}' | base64 -d; echo`
@@ -236,45 +239,37 @@ export class FlObservability extends pulumi.ComponentResource {
   }
 }
 
-/** The config with the built images as the FL/Fluentd image overrides, validated again. */
-function withImages(config: StackConfig, refs: Partial<Record<BuiltImageKey, string>>): StackConfig {
-  if (Object.keys(refs).length === 0) {
-    return config;
-  }
-  return StackConfigSchema.parse({
-    ...config,
-    fl: {
-      ...config.fl,
-      server: { ...config.fl.server, image: refs.flServer ?? config.fl.server.image },
-      client: { ...config.fl.client, image: refs.flClient ?? config.fl.client.image },
-    },
-    fluentd: { ...config.fluentd, image: refs.fluentd ?? config.fluentd.image },
-  });
-}
-
 /**
  * A copy of a workload whose containers running a built image reference the build's `imageName`
  * output: the workload then depends on the build, and the content tag reaches the pod template.
+ * The copy's images are Pulumi outputs: it is a ManifestObject, no longer a plain workload.
  */
-function withBuiltImages(o: K8sObject, refs: Partial<Record<BuiltImageKey, string>>, builds: Partial<Record<BuiltImageKey, docker.Image>>): K8sObject {
+function withBuiltImages(o: ManifestObject, refs: Partial<Record<ImageKey, string>>, builds: Partial<Record<ImageKey, docker.Image>>): ManifestObject {
   const byRef = new Map<string, pulumi.Output<string>>();
-  for (const [key, ref] of Object.entries(refs) as [BuiltImageKey, string][]) {
+  for (const [key, ref] of Object.entries(refs) as [ImageKey, string][]) {
     byRef.set(ref, builds[key]!.imageName);
   }
-  const pod = podSpecOf(o);
-  if (pod === undefined || !containersOf(pod).some((c) => byRef.has(c.image))) {
+  const outputOf = (c: ManifestContainer): pulumi.Output<string> | undefined => (c.image === undefined ? undefined : byRef.get(c.image));
+  if (!isWorkload(o) || !containersOf(o.spec.template.spec).some((c) => outputOf(c) !== undefined)) {
     return o;
   }
-  // A JSON copy (the object holds plain data only): structuredClone's arrays would be another
-  // realm's under jest, which the SDK's serializer does not recognise as arrays.
-  const copy = JSON.parse(JSON.stringify(o)) as K8sObject;
-  for (const c of containersOf(podSpecOf(copy))) {
-    const output = byRef.get(c.image);
-    if (output !== undefined) {
-      c.image = output;
-    }
-  }
-  return copy;
+  // Spread copies (the original stays untouched); a key that is set again keeps its position.
+  const built = (c: ManifestContainer): object => {
+    const output = outputOf(c);
+    return output === undefined ? c : { ...c, image: output };
+  };
+  const template = o.spec.template;
+  const pod = template.spec;
+  return {
+    ...o,
+    spec: {
+      ...o.spec,
+      template: {
+        ...template,
+        spec: { ...pod, ...(pod.initContainers === undefined ? {} : { initContainers: pod.initContainers.map(built) }), containers: pod.containers.map(built) },
+      },
+    },
+  };
 }
 
 /** Whether `image` is the repository's own default (`fl-observability/...` of versions.json): no registry serves it. */

@@ -2,58 +2,60 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { StackConfig } from '../config/schema';
-import versionsJson from '../versions.json';
-import { defaultImage, imageString, type ImageKey } from '../versions';
+import type { ComponentSpec } from '../components/component-spec';
+import { COMPONENTS } from '../component-list';
+import { imageString, type ImageKey } from '../versions';
 import { resolveImage } from '../common/workload';
-
-/** The images the Pulumi program builds from this repository (the others are pulled as pinned). */
-export type BuiltImageKey = Extract<ImageKey, 'flServer' | 'flClient' | 'fluentd'>;
 
 /** How one image is built: paths relative to the repository root, as `docker build` takes them. */
 export interface ImageBuildSpec {
-  readonly key: BuiltImageKey;
+  /** The image key in versions.json (also the Pulumi resource name). */
+  readonly key: ImageKey;
   /** The build context directory. */
   readonly context: string;
   /** The Dockerfile (docker.Image resolves it against the program's working directory, the repository root). */
   readonly dockerfile: string;
   /** `--build-arg`s; the base images and plugin versions pinned in versions.json. */
   readonly args: Readonly<Record<string, string>>;
+  /** Whether the component that runs the image is enabled. */
+  readonly inUse: (config: StackConfig) => boolean;
+  /** Where the config overrides the image. */
+  readonly configPath: readonly string[];
+}
+
+/** The config's image override of a build (repository:tag), if any. */
+export function imageOverride(spec: ImageBuildSpec, config: StackConfig): string | undefined {
+  const value = spec.configPath.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+  return value as string | undefined;
+}
+
+/** A copy of the config whose override of each build is set to its reference (the caller validates it again). */
+export function withImageOverrides(config: StackConfig, refs: ReadonlyMap<ImageBuildSpec, string>): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+  for (const [spec, ref] of refs) {
+    const parent = spec.configPath.slice(0, -1).reduce((node, key) => node[key] as Record<string, unknown>, copy);
+    parent[spec.configPath[spec.configPath.length - 1]!] = ref;
+  }
+  return copy;
 }
 
 /** The build of every image the stack can deploy from source, whether or not its component is enabled. */
-export function imageBuildSpecs(): readonly ImageBuildSpec[] {
-  const python = imageString(defaultImage('pythonBase'));
-  return [
-    { key: 'flServer', context: 'workloads/fl', dockerfile: 'workloads/fl/Dockerfile.server', args: { BASE_IMAGE: python } },
-    { key: 'flClient', context: 'workloads/fl', dockerfile: 'workloads/fl/Dockerfile.client', args: { BASE_IMAGE: python } },
-    {
-      key: 'fluentd',
-      context: 'images/fluentd',
-      dockerfile: 'images/fluentd/Dockerfile',
-      args: { BASE_IMAGE: imageString(defaultImage('fluentdBase')), LOKI_PLUGIN_VERSION: versionsJson.fluentdLokiPlugin.version },
-    },
-  ];
-}
-
-/** Whether the component that runs an image is enabled in `config`. */
-export function imageInUse(key: BuiltImageKey, config: StackConfig): boolean {
-  return key === 'fluentd' ? config.fluentd.enabled : config.fl.enabled;
+export function imageBuildSpecs(components: readonly ComponentSpec[] = COMPONENTS): readonly ImageBuildSpec[] {
+  return components.flatMap((c) =>
+    (c.images ?? []).map((image) => ({
+      key: image.key as ImageKey,
+      context: image.context,
+      dockerfile: image.dockerfile,
+      args: image.args(),
+      inUse: c.enabled,
+      configPath: image.configPath,
+    })),
+  );
 }
 
 /** The image a component runs without a build: the config's override, else versions.json. */
-export function configuredImage(key: BuiltImageKey, config: StackConfig): string {
-  return imageString(resolveImage(key, configuredOverride(key, config)));
-}
-
-function configuredOverride(key: BuiltImageKey, config: StackConfig): string | undefined {
-  switch (key) {
-    case 'flServer':
-      return config.fl.server.image;
-    case 'flClient':
-      return config.fl.client.image;
-    case 'fluentd':
-      return config.fluentd.image;
-  }
+export function configuredImage(spec: ImageBuildSpec, config: StackConfig): string {
+  return imageString(resolveImage(spec.key, imageOverride(spec, config)));
 }
 
 /**
@@ -62,7 +64,7 @@ function configuredOverride(key: BuiltImageKey, config: StackConfig): string | u
  * argument or a file the build context sends yields a new tag, hence a new pod template and a rollout.
  */
 export function builtImageRef(spec: ImageBuildSpec, config: StackConfig, rootDir: string): string {
-  const configured = resolveImage(spec.key, configuredOverride(spec.key, config));
+  const configured = resolveImage(spec.key, imageOverride(spec, config));
   const digest = contextDigest(spec, rootDir).slice(0, 12);
   const base = configured.tag.startsWith('sha256:') ? 'src' : configured.tag;
   return `${configured.repository}:${base.slice(0, 114)}-${digest}`;

@@ -1,27 +1,19 @@
 import * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import { ComponentName } from '../common/names';
-
-/** A Kubernetes object as a cdk8s chart's `toJson()` gives it. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [key: string]: unknown };
-  spec?: any;
-  [key: string]: unknown;
-}
+import { componentNameOf, isService, isWorkload, type ManifestContainer, type ManifestObject, type ManifestPodSpec, type WorkloadObject } from '../common/manifest';
+import { ComponentName, WorkloadKind } from '../common/names';
 
 /** The annotation that tells the Pulumi Kubernetes provider not to wait for readiness. */
 export const SKIP_AWAIT = 'pulumi.com/skipAwait';
 
 /** `apiVersion kind namespace/name` (cluster-scoped: `apiVersion kind name`): unique per object. */
-export function objectId(o: Pick<K8sObject, 'apiVersion' | 'kind' | 'metadata'>): string {
+export function objectId(o: Pick<ManifestObject, 'apiVersion' | 'kind' | 'metadata'>): string {
   const ns = o.metadata.namespace;
   return `${o.apiVersion} ${o.kind} ${ns === undefined ? '' : `${ns}/`}${o.metadata.name}`;
 }
 
 /** The Pulumi resource name of an object: deterministic, so re-running the program updates in place. */
-export function resourceName(o: K8sObject): string {
+export function resourceName(o: ManifestObject): string {
   return o.metadata.namespace === undefined ? o.metadata.name : `${o.metadata.namespace}/${o.metadata.name}`;
 }
 
@@ -33,48 +25,34 @@ export function resourceName(o: K8sObject): string {
  * - `service`: after the namespaces, in parallel with the workloads. The provider waits until a
  *   ClusterIP Service has endpoints, which only the workload's pods give it: a workload depending on
  *   its Service would wait for a Service that waits for the workload, until the 10-minute timeout.
- * - `workload`: last.
+ * - `workload`: last (the kinds of {@link isWorkload}).
  */
 export type Tier = 'namespace' | 'prerequisite' | 'service' | 'workload';
 
-const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
-
-export function tierOf(o: K8sObject): Tier {
+/** The apply tier of an object. */
+export function tierOf(o: ManifestObject): Tier {
   if (o.kind === 'Namespace') {
     return 'namespace';
   }
-  if (o.kind === 'Service') {
+  if (isService(o)) {
     return 'service';
   }
-  return WORKLOAD_KINDS.has(o.kind) ? 'workload' : 'prerequisite';
+  return isWorkload(o) ? 'workload' : 'prerequisite';
 }
 
-/** The pod spec of a workload object, if it has one. */
-export function podSpecOf(o: K8sObject): any | undefined {
-  switch (o.kind) {
-    case 'Pod':
-      return o.spec;
-    case 'CronJob':
-      return o.spec?.jobTemplate?.spec?.template?.spec;
-    default:
-      return WORKLOAD_KINDS.has(o.kind) ? o.spec?.template?.spec : undefined;
-  }
-}
-
-function podLabelsOf(o: K8sObject): Record<string, string> {
-  const template = o.kind === 'Pod' ? o : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
-  return template?.metadata?.labels ?? {};
+function podLabelsOf(o: WorkloadObject): Readonly<Record<string, string>> {
+  return o.spec.template.metadata?.labels ?? {};
 }
 
 /** Every container (init containers included) of a pod spec. */
-export function containersOf(podSpec: any): any[] {
-  return [...(podSpec?.initContainers ?? []), ...(podSpec?.containers ?? [])];
+export function containersOf(podSpec: ManifestPodSpec): readonly ManifestContainer[] {
+  return [...(podSpec.initContainers ?? []), ...podSpec.containers];
 }
 
 /** The Secrets a pod cannot start without (optional references excluded). */
-export function requiredSecrets(podSpec: any): string[] {
+export function requiredSecrets(podSpec: ManifestPodSpec): string[] {
   const names = new Set<string>();
-  for (const volume of podSpec?.volumes ?? []) {
+  for (const volume of podSpec.volumes ?? []) {
     if (volume.secret?.secretName !== undefined && volume.secret.optional !== true) {
       names.add(volume.secret.secretName);
     }
@@ -125,15 +103,15 @@ export interface AwaitContext {
  * Everything else (Prometheus, Alertmanager, Grafana, Loki, VictoriaMetrics, the node agents, the
  * FL server when its image is built) is awaited, so a broken rollout fails `pulumi up`.
  */
-export function skipAwaitReasons(objects: readonly K8sObject[], context: AwaitContext): Map<string, string> {
+export function skipAwaitReasons(objects: readonly ManifestObject[], context: AwaitContext): Map<string, string> {
   const reasons = new Map<string, string>();
-  const workloads = objects.filter((o) => tierOf(o) === 'workload');
+  const workloads = objects.filter(isWorkload);
   for (const o of workloads) {
-    const name = o.metadata.labels?.['app.kubernetes.io/name'];
-    const pod = podSpecOf(o);
+    const name = componentNameOf(o);
+    const pod = o.spec.template.spec;
     const missingSecrets = requiredSecrets(pod).filter((s) => !context.secretsCreated.has(`${o.metadata.namespace}/${s}`));
-    const unavailable = containersOf(pod).map((c) => c.image as string).filter((image) => context.unavailableImages.has(image));
-    if (o.kind === 'DaemonSet' && name === ComponentName.DCGM_EXPORTER) {
+    const unavailable = containersOf(pod).flatMap((c) => (c.image !== undefined && context.unavailableImages.has(c.image) ? [c.image] : []));
+    if (o.kind === WorkloadKind.DAEMON_SET && name === ComponentName.DCGM_EXPORTER) {
       reasons.set(objectId(o), 'GPU nodes only; not ready where the NVIDIA driver is missing');
     } else if (name === ComponentName.FL_CLIENT) {
       reasons.set(objectId(o), 'FL clients exit when the training run completes: readiness is transient');
@@ -143,8 +121,8 @@ export function skipAwaitReasons(objects: readonly K8sObject[], context: AwaitCo
       reasons.set(objectId(o), `image ${unavailable.join(', ')} is not built by this run (buildImages: false): load it onto the node`);
     }
   }
-  for (const service of objects.filter((o) => o.kind === 'Service')) {
-    const selector: Record<string, string> | undefined = service.spec?.selector;
+  for (const service of objects.filter(isService)) {
+    const selector = service.spec?.selector;
     if (selector === undefined || Object.keys(selector).length === 0) {
       continue;
     }
@@ -161,7 +139,7 @@ export function skipAwaitReasons(objects: readonly K8sObject[], context: AwaitCo
 }
 
 /** A copy of `o` annotated so the provider does not await it. */
-export function withSkipAwait(o: K8sObject): K8sObject {
+export function withSkipAwait(o: ManifestObject): ManifestObject {
   return withAnnotation(o, SKIP_AWAIT);
 }
 
@@ -172,11 +150,11 @@ export function withSkipAwait(o: K8sObject): K8sObject {
 export const PATCH_FORCE = 'pulumi.com/patchForce';
 
 /** A copy of `o` annotated so the provider takes over fields other field managers own. */
-export function withPatchForce(o: K8sObject): K8sObject {
+export function withPatchForce(o: ManifestObject): ManifestObject {
   return withAnnotation(o, PATCH_FORCE);
 }
 
-function withAnnotation(o: K8sObject, key: string): K8sObject {
+function withAnnotation(o: ManifestObject, key: string): ManifestObject {
   return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [key]: 'true' } } };
 }
 
@@ -212,7 +190,7 @@ const RESOURCE_CLASSES: Readonly<Record<string, K8sResourceClass>> = {
 };
 
 /** The resource class for an object's apiVersion and kind. */
-export function resourceClassOf(o: Pick<K8sObject, 'apiVersion' | 'kind' | 'metadata'>): K8sResourceClass {
+export function resourceClassOf(o: Pick<ManifestObject, 'apiVersion' | 'kind' | 'metadata'>): K8sResourceClass {
   const cls = RESOURCE_CLASSES[`${o.apiVersion}/${o.kind}`];
   if (cls === undefined) {
     throw new Error(`no @pulumi/kubernetes resource class mapped for ${objectId(o)}: add ${o.apiVersion}/${o.kind} to src/pulumi/objects.ts`);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAllDocuments } from 'yaml';
+import type { ManifestObject } from '../common/manifest';
 import { ConfigError, loadConfig } from '../config/loader';
-import { formatDiff, semanticDiff, type ManifestObject } from './semantic-diff';
+import { formatDiff, semanticDiff } from './semantic-diff';
 
 /** Reads every object of a dist/ directory. */
 export function readManifests(dir: string): ManifestObject[] {

@@ -1,12 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-
-/** A Kubernetes object as written to dist/. */
-export interface ManifestObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string };
-  readonly [key: string]: unknown;
-}
+import type { ManifestObject } from '../common/manifest';
 
 /** One changed field: its path inside the object, the old and the new value (undefined = absent). */
 export interface FieldChange {

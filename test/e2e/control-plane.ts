@@ -34,7 +34,7 @@ export interface StartOptions {
 /**
  * Starts etcd, kube-apiserver, kube-controller-manager, kube-scheduler and KWOK on 127.0.0.1 with
  * two simulated nodes (kwok-node-0, and kwok-gpu-0 labelled and tainted as a GPU node) and waits
- * until all are ready. The binaries come from scripts/tools-k8s.sh (FLOBS_TOOLS_BIN, as `tool()`).
+ * until all are ready. The binaries come from scripts/tools.mjs (FLOBS_TOOLS_BIN, as `tool()`).
  * The processes also stop by themselves when this (jest worker) process exits.
  */
 export function startControlPlane(options: StartOptions = {}): ControlPlane {

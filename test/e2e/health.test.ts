@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { stackHealth } from '../../src/health-command';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentName, Ports } from '../../src/common/names';
 import { CheckKind, checkHealth, type HealthReport } from '../../src/health/health';
-import { expectedObjects } from '../../src/health/expected';
+import { stackExpectedObjects } from '../../src/stack';
 import { KubeClient, type EndpointSlice, type List } from '../../src/health/kube-client';
 import { kubeconfigFiles, loadKubeconfig } from '../../src/health/kubeconfig';
-import { readyCheck, type ComponentProbe } from '../../src/health/probe';
+import { readyCheck, type StackProbe } from '../../src/health/probe';
 import { HealthStatus } from '../../src/health/status';
 import { synthesize } from '../../src/synth';
 import { configOf, synthStack } from '../helpers';
@@ -41,13 +42,13 @@ function sleep(ms: number): Promise<void> {
 /** Checks pods and Services until `done(report)`; the last report is in the error when it never is. */
 async function until(done: (report: HealthReport) => boolean, what: string): Promise<HealthReport> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  let report = await checkHealth({ config: CONFIG, kube, checks: POD_CHECKS });
+  let report = await checkHealth({ ...stackHealth(CONFIG), kube, checks: POD_CHECKS });
   while (!done(report)) {
     if (Date.now() > deadline) {
       throw new Error(`${what}: not reached in ${READY_TIMEOUT_MS} ms; last report:\n${report.results.map((r) => `${r.status} ${r.component} ${r.check}: ${r.detail}`).join('\n')}`);
     }
     await sleep(2000);
-    report = await checkHealth({ config: CONFIG, kube, checks: POD_CHECKS });
+    report = await checkHealth({ ...stackHealth(CONFIG), kube, checks: POD_CHECKS });
   }
   return report;
 }
@@ -81,7 +82,7 @@ afterAll(() => {
 
 test('the deployed stack is healthy: every workload and Service of the config checked, exit 0', () => {
   const { status, report } = health();
-  const expected = expectedObjects(CONFIG);
+  const expected = stackExpectedObjects(CONFIG);
   expect(report.checks.map((c) => `${c.component} ${c.check}`).sort()).toEqual(
     [
       'cluster api',
@@ -156,13 +157,13 @@ test('a probe through the real service proxy, to a Service without any endpoint:
   expect(endpoints?.subsets ?? []).toEqual([]);
   const slices = await kube.get<List<EndpointSlice>>(`/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${service}`)}`);
   expect(slices.items.flatMap((s) => s.endpoints ?? [])).toEqual([]);
-  const probe: ComponentProbe = {
+  const probe: StackProbe = {
     component: ComponentName.PROMETHEUS,
     enabled: () => true,
     endpoint: () => ({ service, namespace: ns, port: Ports.prometheus }),
     checks: () => [readyCheck('ready', '/-/ready')],
   };
-  const report = await checkHealth({ config: CONFIG, kube, checks: new Set([CheckKind.PROBES]), probes: [probe] });
+  const report = await checkHealth({ ...stackHealth(CONFIG), kube, checks: new Set([CheckKind.PROBES]), probes: [probe] });
   expect(report.results.map((r) => [r.component, r.check, r.status, r.detail])).toEqual([
     ['cluster', 'api', HealthStatus.OK, expect.any(String)],
     ['prometheus', 'ready', HealthStatus.CRITICAL, `/-/ready: HTTP 503: no endpoints available for service "${service}"`],

@@ -17,7 +17,7 @@ import { type ControlPlane, startControlPlane } from './control-plane';
 
 /*
  * The Pulumi program (src/pulumi/) deployed for real on a local control plane (scripts/control-plane.sh)
- * with the Pulumi CLI and the Kubernetes provider built by scripts/tools-pulumi.sh.
+ * with the Pulumi CLI and the Kubernetes provider built by scripts/tools.mjs.
  *
  * The program runs in this process as an inline program of the Automation API
  * (`LocalWorkspace.createOrSelectStack({ stackName, projectName, program })`): the CLI talks to it over
@@ -39,12 +39,21 @@ import { type ControlPlane, startControlPlane } from './control-plane';
  * repository); otherwise that one test is skipped, with the reason on stderr.
  *
  * FLOBS_E2E_NODE_MODULES: the node_modules the bundled program runs with in the optional test
- * (default: the checkout's). @pulumi/pulumi and @pulumi/kubernetes must be the versions of
- * src/versions.json's pulumiTools. FLOBS_E2E_KEEP=1 keeps the control plane's and Pulumi's state directories.
+ * (default: the checkout's). @pulumi/pulumi and @pulumi/kubernetes must be the versions package.json
+ * pins, which the Pulumi tools are built at. FLOBS_E2E_KEEP=1 keeps the control plane's and Pulumi's state directories.
  */
 
 const ROOT = resolve(__dirname, '../..');
-const VERSIONS = JSON.parse(readFileSync(join(ROOT, 'src/versions.json'), 'utf8')).pulumiTools;
+/** The Pulumi tools (scripts/tools/tools.json), each built at the version package.json pins its npm package at. */
+const VERSIONS = (() => {
+  const tools = JSON.parse(readFileSync(join(ROOT, 'scripts/tools/tools.json'), 'utf8'));
+  const pins = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies as Record<string, string>;
+  const pinOf = (tool: string) => {
+    const npmPackage = tools[tool].npmPackage as string;
+    return { npmPackage, version: `v${pins[npmPackage]}` };
+  };
+  return { cli: pinOf('pulumi'), kubernetes: pinOf('pulumi-resource-kubernetes'), languageNodejs: pinOf('pulumi-language-nodejs') };
+})();
 const PROFILE = 'minikube';
 const STACK = 'e2e';
 /** The stack of the optional run through Pulumi.yaml and the language host. */
@@ -127,7 +136,7 @@ const LANGUAGE_HOST = process.env.FLOBS_PULUMI_LANGUAGE_HOST;
 const LANGUAGE_HOST_SKIPPED =
   'SKIPPED (optional): `pulumi up` through Pulumi.yaml and the Node.js language host: FLOBS_PULUMI_LANGUAGE_HOST is not set. ' +
   'The language host is on no Go proxy; set PULUMI_SRC_GIT to a git clone of https://github.com/pulumi/pulumi (tag ' +
-  `${VERSIONS.languageNodejs.gitTag}) and scripts/test-deps.sh builds it and sets FLOBS_PULUMI_LANGUAGE_HOST.`;
+  `${VERSIONS.languageNodejs.version}) and scripts/test-deps.sh builds it and sets FLOBS_PULUMI_LANGUAGE_HOST.`;
 
 describe(`pulumi up of the ${PROFILE} profile on a real API server`, () => {
   const keep = process.env.FLOBS_E2E_KEEP === '1';
@@ -403,7 +412,7 @@ describe(`pulumi up of the ${PROFILE} profile on a real API server`, () => {
   }
   (LANGUAGE_HOST === undefined ? test.skip : test)('optional: pulumi up and destroy through Pulumi.yaml and the Node.js language host', () => {
     const host = LANGUAGE_HOST!;
-    if (!existsSync(host)) throw new Error(`FLOBS_PULUMI_LANGUAGE_HOST=${host}: no such file (build it: PULUMI_SRC_GIT=<clone> scripts/tools-pulumi.sh pulumi-language-nodejs)`);
+    if (!existsSync(host)) throw new Error(`FLOBS_PULUMI_LANGUAGE_HOST=${host}: no such file (build it: node scripts/tools.mjs pulumi-language-nodejs PULUMI_SRC_GIT=<clone>)`);
     expect(spawnSync(host, ['-version'], { encoding: 'utf8' }).stdout.trim()).toBe(VERSIONS.languageNodejs.version);
     // The CLI finds the language host next to itself.
     symlinkSync(host, join(work, 'bin', 'pulumi-language-nodejs'));

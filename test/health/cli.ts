@@ -8,7 +8,7 @@ const ROOT = resolve(__dirname, '../..');
 /** The health command bundled as scripts/build.mjs bundles it, in a temporary directory. */
 export function buildHealthCli(): string {
   const out = tempDir('cli');
-  buildSync({ entryPoints: [join(ROOT, 'src/health/health-command.ts')], outdir: out, bundle: true, platform: 'node', target: 'node22', format: 'cjs', packages: 'external', logLevel: 'warning' });
+  buildSync({ entryPoints: [join(ROOT, 'src/health-command.ts')], outdir: out, bundle: true, platform: 'node', target: 'node22', format: 'cjs', packages: 'external', logLevel: 'warning' });
   return join(out, 'health-command.js');
 }
 

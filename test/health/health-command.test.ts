@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { parseHealthArgs, ReportFormat } from '../../src/health/health-command';
+import { parseHealthArgs, ReportFormat } from '../../src/health-command';
 import { CheckKind } from '../../src/health/health';
 import { buildHealthCli, CLI_ENV as ENV, runHealthCli } from './cli';
 import { freePort, stopAll, tempDir, writeYaml, type Started } from './processes';

@@ -1,14 +1,13 @@
-import { topologyOf } from '../../src/common/topology';
+import { stackProbes, stackTopology } from '../../src/component-list';
 import { enabledProbes } from '../../src/health/health';
 import { exposedSampleNames, listSome } from '../../src/health/probe';
-import { PROBES } from '../../src/health/probes';
 import { configOf, synthStack } from '../helpers';
 
 test.each(['minikube', 'production'] as const)('every probe reaches a port of a Service the stack synthesizes, in its component (%s)', (profile) => {
   const config = configOf(profile);
   const services = synthStack(config).filter((o) => o.kind === 'Service');
-  for (const probe of enabledProbes(config)) {
-    const endpoint = probe.endpoint(topologyOf(config), config);
+  for (const probe of enabledProbes(config, stackProbes())) {
+    const endpoint = probe.endpoint(stackTopology(config), config);
     const service = services.find((s) => s.metadata.name === endpoint.service && s.metadata.namespace === endpoint.namespace);
     expect([probe.component, service?.metadata.labels?.['app.kubernetes.io/name']]).toEqual([probe.component, probe.component]);
     expect([probe.component, service!.spec.ports.map((p: { port: number }) => p.port)]).toEqual([probe.component, expect.arrayContaining([endpoint.port])]);
@@ -16,10 +15,10 @@ test.each(['minikube', 'production'] as const)('every probe reaches a port of a 
 });
 
 test('one probe per component, and only enabled components are probed', () => {
-  const names = PROBES.map((p) => p.component);
+  const names = stackProbes().map((p) => p.component);
   expect(new Set(names).size).toBe(names.length);
-  expect(enabledProbes(configOf()).map((p) => p.component)).toEqual(names);
-  const some = enabledProbes(configOf('minikube', { grafana: { enabled: false }, fl: { enabled: false } })).map((p) => p.component);
+  expect(enabledProbes(configOf(), stackProbes()).map((p) => p.component)).toEqual(names);
+  const some = enabledProbes(configOf('minikube', { grafana: { enabled: false }, fl: { enabled: false } }), stackProbes()).map((p) => p.component);
   expect(some).toEqual(names.filter((n) => n !== 'grafana' && n !== 'fl-server'));
 });
 

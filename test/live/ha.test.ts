@@ -4,7 +4,7 @@
  * run as real processes on 127.0.0.1 by the harness of the live stack (test/live/harness.ts), with
  * their generated args, env (POD_NAME = prometheus-0 / prometheus-1), mounted configs and rules.
  * Only discovery, Service and pod DNS names, container paths and listen ports are localized
- * (src/local/discovery.ts): the peers' `alertmanager-N.alertmanager-headless.<ns>.svc:9094` become
+ * (test/local/): the peers' `alertmanager-N.alertmanager-headless.<ns>.svc:9094` become
  * their loopback gossip ports, and the Alertmanager Service's endpoints become three static targets.
  *
  * - Alertmanager HA delivers once: both replicas alert all three peers; each alert group reaches the
@@ -19,8 +19,9 @@ import { ComponentName, Ports } from '../../src/common/names';
 import { loadConfig } from '../../src/config/loader';
 import { parseDuration } from '../../src/config/values';
 import { REPLICA_LABEL } from '../../src/components/prometheus/config';
-import { SERVICE_DOWN } from '../../src/components/prometheus/mixin';
-import { containerOf, type ManifestObject } from '../../src/local/pods';
+import { SERVICE_DOWN } from '../../src/monitoring/alert-presets';
+import type { ManifestObject } from '../../src/common/manifest';
+import { containerOf } from '../local/pods';
 import { startLiveStack, waitFor, type LiveStack } from './harness';
 
 /** The stack config of this test: the production profile plus what a short local run needs. */

@@ -3,7 +3,7 @@
  * reference FL workload (server + clients), started as processes on 127.0.0.1 with the configs,
  * flags, rules and environment the synthesized manifests give them, one process per replica. Only
  * discovery, Service and pod DNS addresses, container paths and listen ports differ
- * (src/local/discovery.ts). Loki is not run (its
+ * (test/local/). Loki is not run (its
  * module is AGPL, issue 14): VictoriaLogs receives what the agents send to Loki's Service, at the
  * same protocol's endpoint (an explicit substitution of the transform).
  *
@@ -22,24 +22,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ComponentName, Ports } from '../../src/common/names';
-import { endpointUrl, topologyOf } from '../../src/common/topology';
+import { LocalRunKind, LocalStartPhase } from '../../src/components/component-spec';
+import { allWorkloads, stackTopology } from '../../src/component-list';
 import type { StackConfig } from '../../src/config/schema';
 import { loadConfig } from '../../src/config/loader';
-import {
-  localAddress,
-  localAlertmanagerConfig,
-  localArgs,
-  localOtelCollectorConfig,
-  localPrometheusConfig,
-  serviceAddresses,
-  type LocalCluster,
-  type LocalPod,
-  type OtelCollectorConfigInput,
-  type PathMount,
-  type PrometheusConfigInput,
-  type UrlSubstitution,
-} from '../../src/local/discovery';
-import { containerEnv, containerOf, isWorkload, localPods, localService, mountsOf, type ManifestContainer, type ManifestObject } from '../../src/local/pods';
+import { isWorkload, type ManifestContainer, type ManifestObject } from '../../src/common/manifest';
+import type { LocalCluster, LocalPod } from '../local/cluster';
+import { containerEnv, containerOf, localPods, localService, mountsOf } from '../local/pods';
+import { localAlertmanagerConfig, localOtelCollectorConfig, localPrometheusConfig, type OtelCollectorConfigInput, type PrometheusConfigInput } from '../local/programs';
+import { localAddress, localArgs, serviceAddresses, type PathMount, type UrlSubstitution } from '../local/relocate';
 import { synthStack } from '../helpers';
 import { tool } from '../tools';
 import { exposedSockets, ManagedProcess, type ExposedSocket } from './processes';
@@ -153,6 +144,7 @@ interface Runner {
   command(args: readonly string[]): { command: string; args: string[] };
   /** Flags whose value is a listen address, and the container port they listen on. */
   readonly listenFlags?: Readonly<Record<string, number>>;
+  readonly phase: LocalStartPhase;
 }
 
 const binary =
@@ -162,33 +154,24 @@ const python =
   (module: string) =>
   (): { command: string; args: string[] } => ({ command: FL_PYTHON, args: ['-m', module] });
 
-/** Start order: storage and routing first, then what writes to them, then the workload. */
-const RUNNERS: readonly Runner[] = [
-  { component: ComponentName.VICTORIA_METRICS, container: 'victoria-metrics', command: binary('victoria-metrics'), listenFlags: { httpListenAddr: Ports.victoriaMetrics } },
-  {
-    component: ComponentName.ALERTMANAGER,
-    container: 'alertmanager',
-    configKey: 'alertmanager.yml',
-    command: binary('alertmanager'),
-    // The gossip listener of clustered replicas (a single replica's is generated empty, i.e. off, and stays off).
-    listenFlags: { 'web.listen-address': Ports.alertmanager, 'cluster.listen-address': Ports.alertmanagerCluster },
-  },
-  { component: ComponentName.PROMETHEUS, container: 'prometheus', configKey: 'prometheus.yml', command: binary('prometheus'), listenFlags: { 'web.listen-address': Ports.prometheus } },
-  { component: ComponentName.OTEL_COLLECTOR, container: 'otel-collector', configKey: 'config.yaml', command: binary('otelcol') },
-  { component: ComponentName.FL_SERVER, container: 'fl-server', command: python('fl_workload.server') },
-  { component: ComponentName.FL_CLIENT, container: 'fl-client', command: python('fl_workload.client') },
-];
-const FL_COMPONENTS: readonly ComponentName[] = [ComponentName.FL_SERVER, ComponentName.FL_CLIENT];
-/** Why an enabled component is not started locally. */
-const NO_LOCAL_BINARY: Readonly<Partial<Record<ComponentName, string>>> = {
-  [ComponentName.GRAFANA]: 'no Grafana binary is built here; its PromQL panel queries run directly against Prometheus',
-  [ComponentName.LOKI]: 'Loki (github.com/grafana/loki/v3) is AGPL and is not built or run here; VictoriaLogs receives what is sent to its Service',
-  [ComponentName.PROMTAIL]: 'Promtail is built from the AGPL Loki module and is not built or run here',
-  [ComponentName.FLUENTD]: 'no Fluentd binary is reachable here (Ruby gems); its config is tested as text',
-  [ComponentName.NODE_EXPORTER]: 'node_exporter is not among the built tools',
-  [ComponentName.KUBE_STATE_METRICS]: 'kube-state-metrics needs a Kubernetes API server',
-  [ComponentName.DCGM_EXPORTER]: 'dcgm-exporter needs an NVIDIA GPU and driver',
-};
+/** The runnable workloads of the component list, in start order: storage and routing first, then what writes to them, then the workload. */
+const RUNNERS: readonly Runner[] = allWorkloads()
+  .flatMap(({ workload: w }): Runner[] => {
+    const run = w.local;
+    if (run === undefined || run.kind === LocalRunKind.UNAVAILABLE) {
+      return [];
+    }
+    const base = { component: w.name as LiveComponent, container: run.container, phase: run.phase };
+    return run.kind === LocalRunKind.TOOL
+      ? [{ ...base, command: binary(run.binary), configKey: run.configKey, listenFlags: run.listenFlags }]
+      : [{ ...base, command: python(run.module) }];
+  })
+  .sort((a, b) => a.phase - b.phase);
+/** Why an enabled component is not started locally, as its component spec says. */
+function notRunnableReason(name: string): string {
+  const run = allWorkloads().find(({ workload }) => workload.name === name)?.workload.local;
+  return run?.kind === LocalRunKind.UNAVAILABLE ? run.reason : 'not runnable locally';
+}
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -288,7 +271,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   const absent = workloads
     .map(nameOf)
     .filter((name) => !RUNNERS.some((r) => r.component === name))
-    .map((component) => ({ component: component as ComponentName, reason: NO_LOCAL_BINARY[component as ComponentName] ?? 'not runnable locally' }))
+    .map((component) => ({ component: component as ComponentName, reason: notRunnableReason(component) }))
     .concat([...skip].filter((c) => workloads.some((w) => nameOf(w) === c)).map((component) => ({ component, reason: 'skipped by options.skip' })));
 
   // Ports: one per container port of every local pod, plus a SuperNode runtime port per client.
@@ -320,7 +303,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   // Loki does not run here: VictoriaLogs takes what is sent to Loki's Service, per protocol.
   const sinkEndpoints = config.loki.enabled ? victoriaLogsEndpoints(sinkPort) : undefined;
   let logSink: LogSink | undefined;
-  const loki = endpointUrl(topologyOf(config).loki);
+  const loki = stackTopology(config).url(ComponentName.LOKI);
   const substitutions: UrlSubstitution[] =
     sinkEndpoints === undefined
       ? []
@@ -412,7 +395,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     const { command, args: argv } = runner.command(args);
     const criLog = join(podLogDir, `${pod.namespace}_${pod.name}_${pod.uid}`, runner.container, '0.log');
     mkdirSync(join(podRoot, 'home'), { recursive: true });
-    const procEnv = FL_COMPONENTS.includes(runner.component)
+    const procEnv = runner.phase === LocalStartPhase.WORKLOAD
       ? flEnv(runner.component, env, pod, addresses, sparePort, mounts)
       : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(podRoot, 'home'), ...env };
     log(`starting ${pod.name}: ${command} ${argv.join(' ')}`);
@@ -448,7 +431,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     if (sinkEndpoints !== undefined) {
       logSink = startVictoriaLogs({ port: sinkPort, dir: join(root, 'victoria-logs'), retention: config.loki.retention });
     }
-    placed.filter((p) => !FL_COMPONENTS.includes(p.runner.component)).forEach(startOne);
+    placed.filter((p) => p.runner.phase !== LocalStartPhase.WORKLOAD).forEach(startOne);
     await Promise.all([
       waitReady(processes),
       logSink === undefined ? undefined : waitSinkReady(logSink),
@@ -457,7 +440,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       log('victoria-logs ready');
     }
     const stackCount = processes.length;
-    placed.filter((p) => FL_COMPONENTS.includes(p.runner.component)).forEach(startOne);
+    placed.filter((p) => p.runner.phase === LocalStartPhase.WORKLOAD).forEach(startOne);
     await waitReady(processes.slice(stackCount));
   } catch (err) {
     const detail = [...processes.map((p) => ({ name: p.pod.name, process: p.process })), ...(logSink === undefined ? [] : [{ name: 'victoria-logs', process: logSink.process }])]

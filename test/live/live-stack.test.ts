@@ -2,11 +2,13 @@
  * The live local stack (issue 6): the generated configs, flags and rules run in the real
  * Prometheus, Alertmanager, VictoriaMetrics and OpenTelemetry Collector, on 127.0.0.1, with the
  * reference FL workload (server + 2 clients) as their subject. Only discovery, Service addresses,
- * container paths and listen ports are localized (src/local/discovery.ts). Loki is not run (AGPL,
+ * container paths and listen ports are localized (test/local/). Loki is not run (AGPL,
  * issue 14): VictoriaLogs (Apache-2.0) receives what the collector sends to Loki's OTLP endpoint, and
  * LogQL panels are listed as not runnable here. Run alone: `npm run test:live`.
  */
 import { createServer, type Server } from 'node:http';
+import { allWorkloads, COMPONENTS } from '../../src/component-list';
+import { LocalRunKind } from '../../src/components/component-spec';
 import type { AddressInfo } from 'node:net';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -137,7 +139,7 @@ test('every scrape target is up, labelled as the generated relabelling labels it
 });
 
 test('the fl_* series carry exactly the catalogued labels (plus the target labels)', async () => {
-  const catalog = fullCatalog().metrics.filter((m) => m.exporter === ComponentName.FL_SERVER || m.exporter === ComponentName.FL_CLIENT);
+  const catalog = fullCatalog(COMPONENTS).metrics.filter((m) => m.exporter === ComponentName.FL_SERVER || m.exporter === ComponentName.FL_CLIENT);
   const series = await prom<Record<string, string>[]>('/api/v1/series', { 'match[]': '{__name__=~"fl_.*"}', start: String(startedAt / 1000) });
   const target = ['__name__', 'job', 'namespace', 'pod', 'node', 'instance'];
   const problems: string[] = [];
@@ -171,14 +173,10 @@ test('the fl_* series carry exactly the catalogued labels (plus the target label
  * nothing: a listed panel that shows data is an error).
  */
 const ABSENT_JOBS: Readonly<Record<string, string>> = {
-  [ComponentName.NODE_EXPORTER]: 'node_exporter is not among the built tools (scripts/tools.sh could build it from its Go module)',
-  [ComponentName.KUBE_STATE_METRICS]: 'kube-state-metrics needs a Kubernetes API server',
+  // The workloads their component spec declares not runnable here, with its reason.
+  ...Object.fromEntries(allWorkloads().flatMap(({ workload: w }) => (w.local?.kind === LocalRunKind.UNAVAILABLE ? [[w.name, w.local.reason]] : []))),
   cadvisor: 'cAdvisor is part of the kubelet; no kubelet runs locally',
   kubelet: 'no kubelet runs locally',
-  [ComponentName.DCGM_EXPORTER]: 'needs an NVIDIA GPU (and is disabled in the minikube profile)',
-  [ComponentName.FLUENTD]: 'no Fluentd binary is reachable here (and it is disabled in the live config)',
-  [ComponentName.LOKI]: 'Loki (github.com/grafana/loki/v3) is AGPL and is not built or run here',
-  [ComponentName.PROMTAIL]: 'Promtail is built from the AGPL Loki module (and the OpenTelemetry Collector is the node log agent)',
 };
 
 /**
@@ -241,7 +239,7 @@ interface QueryResult {
  * the range and the datasources' timeInterval (the scrape interval).
  */
 async function evaluateDashboards(only?: (panel: string) => boolean, notRun: NotRun[] = []): Promise<QueryResult[]> {
-  const { dashboardDefs } = collectMonitoring(stack.config);
+  const { dashboardDefs } = collectMonitoring(stack.config, COMPONENTS);
   const scrape = parseDuration(stack.config.scrapeInterval)! / 1000;
   const end = Date.now() / 1000;
   const start = Math.max(startedAt / 1000, end - 15 * 60);

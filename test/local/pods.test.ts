@@ -1,7 +1,9 @@
 import { ComponentName, Ports } from '../../src/common/names';
 import { resolveConfig } from '../../src/config/loader';
-import { containerEnv, containerOf, isWorkload, localPods, localService, localUid, mountsOf, type ManifestObject } from '../../src/local/pods';
+import { isWorkload, type ManifestObject } from '../../src/common/manifest';
 import { synthStack } from '../helpers';
+import { productionFixture } from './fixtures';
+import { containerEnv, containerOf, localPods, localService, localUid, mountsOf } from './pods';
 
 const objects = synthStack(resolveConfig()) as ManifestObject[];
 const workload = (kind: string, name: string): ManifestObject => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
@@ -84,4 +86,12 @@ test('Services keep their selector and ports, targetPort included', () => {
     ],
   });
   expect(objects.filter(isWorkload).length).toBeGreaterThan(5);
+});
+
+test('StatefulSet pods carry the hostname and subdomain of their DNS names; headless Services say so', () => {
+  const { productionCluster } = productionFixture();
+  const pods = productionCluster.pods.filter((p) => p.labels['app.kubernetes.io/name'] === ComponentName.ALERTMANAGER);
+  expect(pods.map((p) => [p.name, p.hostname, p.subdomain])).toEqual([0, 1, 2].map((i) => [`alertmanager-${i}`, `alertmanager-${i}`, 'alertmanager-headless']));
+  expect(productionCluster.services.filter((s) => s.headless === true).map((s) => s.name)).toContain('alertmanager-headless');
+  expect(productionCluster.services.find((s) => s.name === 'alertmanager')!.headless).toBeUndefined();
 });

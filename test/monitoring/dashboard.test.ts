@@ -1,81 +1,43 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { COMPONENTS, deployedWorkloads } from '../../src/component-list';
+import { fullCatalog } from '../../src/monitoring/collect';
 import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { ALERTMANAGER_METRICS } from '../../src/components/alertmanager/metrics';
-import { dcgmExporterDashboards } from '../../src/components/dcgm-exporter/dashboards';
-import { DCGM_METRICS } from '../../src/components/dcgm-exporter/metrics';
-import { flDashboards } from '../../src/components/fl/dashboards';
-import { flMetrics } from '../../src/components/fl/metrics';
-import { DEFAULTS } from '../../src/config/profiles';
-import { FLUENTD_METRICS } from '../../src/components/fluentd/metrics';
-import { DatasourceUid } from '../../src/components/grafana/config';
-import { kubeStateMetricsDashboards } from '../../src/components/kube-state-metrics/dashboards';
-import { KUBE_STATE_METRICS } from '../../src/components/kube-state-metrics/metrics';
-import { lokiDashboards } from '../../src/components/loki/dashboards';
-import { LOKI_METRICS } from '../../src/components/loki/metrics';
-import { NODE_EXPORTER_METRICS } from '../../src/components/node-exporter/metrics';
-import { OTEL_COLLECTOR_METRICS } from '../../src/components/otel-collector/metrics';
+import { DatasourceUid } from '../../src/monitoring/datasources';
 import { prometheusDashboards } from '../../src/components/prometheus/dashboards';
-import { CADVISOR_METRICS, KUBELET_METRICS, PROMETHEUS_METRICS } from '../../src/components/prometheus/metrics';
-import { PROMTAIL_METRICS } from '../../src/components/promtail/metrics';
-import { VICTORIA_METRICS_METRICS } from '../../src/components/victoria-metrics/metrics';
 import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
-import { MetricCatalog } from '../../src/monitoring/catalog';
 import {
   dashboard,
   dashboardDef,
   DashboardFolder,
   dashboardJson,
-  dashboardProblems,
-  dashboardsProblems,
   defaultMetricsDatasource,
   logMetricsPanel,
   logsPanel,
   lokiQuery,
   promQuery,
-  promqlUsageProblems,
   recordedSel,
-  referencedVariables,
   statPanel,
   streamSel,
   timeseriesPanel,
   Unit,
   type Query,
 } from '../../src/monitoring/dashboard';
+import { dashboardProblems, dashboardsProblems, promqlUsageProblems, referencedVariables } from '../../src/monitoring/dashboard-check';
 import type { DashboardDef, MixinContext } from '../../src/monitoring/mixin';
 import { parseLogQL, parsePromQL } from '../../src/monitoring/promql';
 
-const CATALOG = new MetricCatalog([
-  ...ALERTMANAGER_METRICS,
-  ...DCGM_METRICS,
-  ...flMetrics(DEFAULTS),
-  ...FLUENTD_METRICS,
-  ...KUBE_STATE_METRICS,
-  ...LOKI_METRICS,
-  ...NODE_EXPORTER_METRICS,
-  ...OTEL_COLLECTOR_METRICS,
-  ...CADVISOR_METRICS,
-  ...KUBELET_METRICS,
-  ...PROMETHEUS_METRICS,
-  ...PROMTAIL_METRICS,
-  ...VICTORIA_METRICS_METRICS,
-]);
+const CATALOG = fullCatalog(COMPONENTS);
 const RECORDED = new Set(['namespace:fl_round_duration_seconds:p95']);
 
 function contextOf(config: StackConfig = resolveConfig()): MixinContext {
-  return { config, catalog: CATALOG, recorded: RECORDED };
+  return { config, catalog: CATALOG, recorded: RECORDED, deployed: deployedWorkloads(config) };
 }
 
-/** Every dashboard of the stack (each builder regardless of whether its component is enabled). */
+/** Every dashboard of the stack (each mixin's, regardless of whether its component is enabled). */
 function allDashboards(ctx: MixinContext): DashboardDef[] {
-  return [
-    ...flDashboards(ctx),
-    ...dcgmExporterDashboards(ctx),
-    ...kubeStateMetricsDashboards(ctx),
-    ...lokiDashboards(ctx),
-    ...prometheusDashboards(ctx),
-  ];
+  return COMPONENTS.flatMap((c) => c.mixin?.dashboards?.(ctx) ?? []);
 }
 
 interface Target {
@@ -199,8 +161,8 @@ describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, conf
       ['fl-clients', DashboardFolder.FL],
       ['fl-gpus', DashboardFolder.INFRASTRUCTURE],
       ['fl-cluster-resources', DashboardFolder.INFRASTRUCTURE],
-      ['fl-logs', DashboardFolder.LOGS],
       ['fl-stack-health', DashboardFolder.STACK],
+      ['fl-logs', DashboardFolder.LOGS],
     ]);
   });
 
@@ -423,10 +385,6 @@ describe('presets', () => {
     expect(streamSel({ namespace: '$namespace', app: '~fl-.*' })).toBe('{app=~"fl-.*", namespace="$namespace"}');
   });
 
-  test('referencedVariables finds $x, ${x} and ${x:fmt}', () => {
-    expect(referencedVariables('a{b="$ns", c=~"${pod:regex}"}[$__rate_interval] ${datasource}')).toEqual(['ns', 'pod', '__rate_interval', 'datasource']);
-  });
-
   test('a panel takes 1 to 26 queries', () => {
     expect(() => timeseriesPanel('none', Unit.SHORT, [])).toThrow(/1 to 26/);
   });
@@ -438,117 +396,9 @@ describe('presets', () => {
 });
 
 // ------------------------------------------------------------------------------------------------
-// Each check can fail
+// The schemas can fail (the checks' own failures: test/monitoring/dashboard-check.test.ts)
 
-describe('the checks report what is wrong', () => {
-  const ctx = contextOf();
-
-  /** A valid dashboard with one timeseries panel of these PromQL expressions, as JSON. */
-  function withExprs(...exprs: string[]): Record<string, unknown> {
-    const panel = timeseriesPanel('Panel', Unit.SHORT, exprs.map((e, i) => promQuery(e, `q${i}`)));
-    return dashboardJson(dashboard('neg', 'Negative', { tags: [], namespace: { default: 'ns' }, rows: [{ title: 'Row', panels: [panel] }] }));
-  }
-  const firstPanel = (json: Record<string, unknown>) => (json.panels as PanelJson[])[1]!;
-
-  test('the baseline is clean', () => {
-    expect(dashboardProblems(withExprs('sum(rate(fl_rounds_completed_total{job="fl-server"}[$__rate_interval]))'), ctx)).toEqual([]);
-  });
-
-  test('a PromQL syntax error', () => {
-    const problems = dashboardProblems(withExprs('sum(rate(fl_rounds_completed_total[$__rate_interval])'), ctx);
-    expect(problems).toEqual([expect.stringMatching(/^dashboard neg, panel 2 "Panel", target A: PromQL .*syntax error/)]);
-  });
-
-  test('a LogQL syntax error', () => {
-    const json = dashboardJson(
-      dashboard('neg-logs', 'Negative', { tags: [], namespace: { default: 'ns' }, logs: true, rows: [{ title: 'Row', panels: [logsPanel('Logs', [lokiQuery('{app="x"} | json |')])] }] }),
-    );
-    expect(dashboardProblems(json, ctx)).toEqual([expect.stringMatching(/target A: LogQL .*syntax error/)]);
-  });
-
-  test('an unknown metric is named', () => {
-    expect(dashboardProblems(withExprs('max(fl_no_such_metric{job="fl-server"})'), ctx)).toEqual([
-      expect.stringContaining('metric fl_no_such_metric is neither in the metric catalog nor a recorded series'),
-    ]);
-  });
-
-  test('a recorded series counts only when recorded', () => {
-    const json = withExprs('max(namespace:fl_round_duration_seconds:p95)');
-    expect(dashboardProblems(json, ctx)).toEqual([]);
-    expect(dashboardProblems(json, { ...ctx, recorded: new Set() })).toEqual([
-      expect.stringContaining('metric namespace:fl_round_duration_seconds:p95 is neither'),
-    ]);
-  });
-
-  test('an undefined variable is named', () => {
-    expect(dashboardProblems(withExprs('max(up{pod="$nopod", namespace="${namespace}"})'), ctx)).toEqual([
-      expect.stringContaining('uses $nopod, which is not a variable of the dashboard'),
-    ]);
-  });
-
-  test('a rate or increase range other than [$__rate_interval]', () => {
-    const problems = dashboardProblems(withExprs('sum(rate(fl_rounds_completed_total[5m]))', 'sum(increase(fl_rounds_failed_total[$__interval]))'), ctx);
-    expect(problems).toEqual([
-      expect.stringContaining('target A: rate() range must be [$__rate_interval], got [5m]'),
-      expect.stringContaining('target B: increase() range must be [$__rate_interval]'),
-    ]);
-  });
-
-  test('rate of a gauge, and a histogram without _bucket/_sum/_count', () => {
-    expect(promqlUsageProblems('rate(fl_accuracy[$__rate_interval])', ctx)).toEqual(['rate() of fl_accuracy, which is a gauge, not a counter']);
-    expect(promqlUsageProblems('max(fl_round_duration_seconds)', ctx)).toEqual(['histogram fl_round_duration_seconds is used without _bucket, _sum or _count']);
-  });
-
-  test('a missing refId, a duplicate refId, a missing datasource, a datasource that is no variable', () => {
-    const json = withExprs('up', 'up', 'up', 'up');
-    const targets = firstPanel(json).targets!;
-    delete targets[0]!.refId;
-    targets[2]!.refId = 'B';
-    delete targets[1]!.datasource;
-    targets[3]!.datasource = { type: 'prometheus', uid: 'prometheus' };
-    expect(dashboardProblems(json, ctx)).toEqual([
-      expect.stringContaining('target #0: has no refId'),
-      expect.stringContaining('target B: has no datasource {type, uid}'),
-      expect.stringContaining('target B: refId B is not unique'),
-      expect.stringContaining('target D: datasource uid prometheus is not a datasource variable'),
-    ]);
-  });
-
-  test('a datasource variable of the wrong type', () => {
-    const json = withExprs('up');
-    firstPanel(json).targets![0]!.datasource = { type: 'loki', uid: '${datasource}' };
-    expect(dashboardProblems(json, ctx)).toContainEqual(expect.stringContaining('datasource ${datasource} is not a loki datasource variable'));
-  });
-
-  test('a duplicate panel id', () => {
-    const json = withExprs('up');
-    (json.panels as PanelJson[])[1]!.id = 1;
-    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('id 1 is not unique')]);
-  });
-
-  test('a panel without unit', () => {
-    const json = withExprs('up');
-    delete firstPanel(json).fieldConfig!.defaults!.unit;
-    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('panel 2 "Panel": has no unit')]);
-  });
-
-  test('a Prometheus target without legend', () => {
-    const json = withExprs('up');
-    delete firstPanel(json).targets![0]!.legendFormat;
-    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('target A: has no legendFormat')]);
-  });
-
-  test('a variable query on an unknown metric', () => {
-    const json = withExprs('up');
-    ((json.templating as { list: VariableJson[] }).list[1]!).query = 'label_values(no_such_metric, namespace)';
-    expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('variable namespace: metric no_such_metric is neither')]);
-  });
-
-  test('duplicate dashboard uids', () => {
-    const def = dashboardDef(dashboard('same', 'A', { tags: [], namespace: { default: 'ns' }, rows: [] }), DashboardFolder.STACK);
-    expect(dashboardsProblems([def, { ...def, title: 'B' }], ctx)).toEqual(['dashboard uid same is not unique']);
-  });
-
+describe('the JSON Schemas report what is wrong', () => {
   test('the dashboard schema rejects unknown keys and wrong types', () => {
     const v = loadValidators();
     const def = dashboardDef(dashboard('schema-neg', 'S', { tags: [], namespace: { default: 'ns' }, rows: [] }), DashboardFolder.STACK);

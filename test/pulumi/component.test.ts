@@ -1,11 +1,12 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
+import type { ManifestObject } from '../../src/common/manifest';
 import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
 import type { FlObservability as FlObservabilityClass, FlObservabilityArgs } from '../../src/pulumi/component';
 import { builtImageRef, imageBuildSpecs } from '../../src/pulumi/images';
-import { PATCH_FORCE, SKIP_AWAIT, objectId, type K8sObject } from '../../src/pulumi/objects';
+import { PATCH_FORCE, SKIP_AWAIT, objectId } from '../../src/pulumi/objects';
 import { buildStack } from '../../src/stack';
 import { defaultImage, imageString } from '../../src/versions';
 import { MOCK_PASSWORD, identityOf, mocks, registered, valueOf, type Registered } from './mocks';
@@ -35,8 +36,8 @@ async function deploy(name: string, args: FlObservabilityArgs): Promise<Deployed
   return { stack, registered: [...registered] };
 }
 
-function synthesized(config: StackConfig): K8sObject[] {
-  return buildStack(new App(), config).charts.flatMap((c) => c.toJson() as K8sObject[]);
+function synthesized(config: StackConfig): ManifestObject[] {
+  return buildStack(new App(), config).charts.flatMap((c) => c.toJson() as ManifestObject[]);
 }
 
 function k8sOf(d: Deployed): Registered[] {

@@ -30,7 +30,11 @@ describe('.dockerignore', () => {
 
 describe('content tag', () => {
   let root: string;
-  const spec: ImageBuildSpec = { key: 'flServer', context: 'ctx', dockerfile: 'ctx/Dockerfile.server', args: { BASE_IMAGE: 'docker.io/library/python:3.11.13-slim-bookworm' } };
+  const spec: ImageBuildSpec = {
+    key: 'flServer', context: 'ctx', dockerfile: 'ctx/Dockerfile.server', args: { BASE_IMAGE: 'docker.io/library/python:3.11.13-slim-bookworm' },
+    inUse: () => true,
+    configPath: ['fl', 'server', 'image'],
+  };
   const write = (rel: string, text: string): void => {
     mkdirSync(join(root, rel, '..'), { recursive: true });
     writeFileSync(join(root, rel), text);

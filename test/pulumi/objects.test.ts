@@ -1,13 +1,14 @@
-import { requiredSecrets, resourceClassOf, skipAwaitReasons, tierOf, withSkipAwait, SKIP_AWAIT, type K8sObject } from '../../src/pulumi/objects';
+import type { ManifestObject } from '../../src/common/manifest';
+import { requiredSecrets, resourceClassOf, skipAwaitReasons, tierOf, withSkipAwait, SKIP_AWAIT } from '../../src/pulumi/objects';
 
-const obj = (apiVersion: string, kind: string, name: string, extra: Partial<K8sObject> = {}): K8sObject => ({
+const obj = (apiVersion: string, kind: string, name: string, extra: Partial<ManifestObject> = {}): ManifestObject => ({
   apiVersion,
   kind,
   metadata: { name, namespace: 'ns' },
   ...extra,
 });
 
-const workload = (name: string, pod: any, labels = { app: name }): K8sObject =>
+const workload = (name: string, pod: object, labels = { app: name }): ManifestObject =>
   obj('apps/v1', 'Deployment', name, { metadata: { name, namespace: 'ns', labels: { 'app.kubernetes.io/name': name } }, spec: { template: { metadata: { labels }, spec: pod } } });
 
 test('apply tiers: namespaces, prerequisites, services, workloads', () => {
@@ -25,7 +26,7 @@ test('apply tiers: namespaces, prerequisites, services, workloads', () => {
 test('required Secrets: volumes, projected sources, env and envFrom; optional ones excluded', () => {
   const pod = {
     volumes: [{ name: 'a', secret: { secretName: 'vol' } }, { name: 'b', secret: { secretName: 'opt', optional: true } }, { name: 'c', projected: { sources: [{ secret: { name: 'proj' } }] } }],
-    containers: [{ env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'env', key: 'k' } } }], envFrom: [{ secretRef: { name: 'from' } }] }],
+    containers: [{ name: 'app', env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 'env', key: 'k' } } }], envFrom: [{ secretRef: { name: 'from' } }] }],
   };
   expect(requiredSecrets(pod)).toEqual(['env', 'from', 'proj', 'vol']);
 });

@@ -1,4 +1,5 @@
-import { formatDiff, semanticDiff, type ManifestObject } from '../../src/review/semantic-diff';
+import type { ManifestObject } from '../../src/common/manifest';
+import { formatDiff, semanticDiff } from '../../src/review/semantic-diff';
 
 const cm = (data: Record<string, string>): ManifestObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rules', namespace: 'm' }, data });
 

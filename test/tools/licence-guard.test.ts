@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
- * The licence guard of the tools scripts (licence_guard in scripts/tools-common.sh), run for real:
- * `go list -deps` on a planted module tree, then scripts/licence-check.mjs on what it lists. No
- * network: every module is a local replace and GOPROXY is off.
+ * The licence guard scripts/tools.mjs runs before every Go build (scripts/licence-check.mjs), run
+ * for real: `go list -deps` on a planted module tree, then the check of what it lists. No network:
+ * every module is a local replace and GOPROXY is off.
  */
 const ROOT = resolve(__dirname, '../..');
 const APACHE = '                                 Apache License\n                           Version 2.0, January 2004\n';
@@ -38,12 +38,11 @@ function plantTool(name: string, dep: string, depDir: string): string {
   return dir;
 }
 
-/** Runs licence_guard exactly as the tools scripts do. */
+/** Runs the licence guard as the tools driver does (scripts/tools/go.mjs: the Go environment of its builds). */
 function guard(toolDir: string, pkg: string, env: Record<string, string> = {}): { status: number | null; out: string } {
-  const script = `set -euo pipefail; ROOT=${JSON.stringify(ROOT)}; die() { echo "tools: $*" >&2; exit 1; }; source "$ROOT/scripts/tools-common.sh"; tools_go_env; licence_guard ${JSON.stringify(toolDir)} netgo ${JSON.stringify(pkg)}`;
-  const r = spawnSync('bash', ['-c', script], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/licence-check.mjs'), toolDir, 'netgo', pkg], {
     encoding: 'utf8',
-    env: { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOWORK: 'off', ...env },
+    env: { ...process.env, GOPROXY: 'off', GOFLAGS: '-buildvcs=false', GOWORK: 'off', CGO_ENABLED: '0', ...env },
     timeout: 120_000,
   });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };

@@ -5,7 +5,7 @@
  */
 import { lokiConfig } from '../../src/components/loki/config';
 import { promtailConfig } from '../../src/components/promtail/config';
-import { topologyOf } from '../../src/common/topology';
+import { stackTopology } from '../../src/component-list';
 import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
 import { LokiConfigSchema, problems, PromtailConfigSchema } from './loki-schemas';
@@ -13,7 +13,7 @@ import { LokiConfigSchema, problems, PromtailConfigSchema } from './loki-schemas
 type Doc = Record<string, any>;
 const clone = <T>(v: T): T => structuredClone(v);
 const loki = (config: StackConfig = resolveConfig()): Doc => lokiConfig(config) as Doc;
-const promtail = (config: StackConfig = resolveConfig()): Doc => promtailConfig(config, topologyOf(config)) as Doc;
+const promtail = (config: StackConfig = resolveConfig()): Doc => promtailConfig(config, stackTopology(config)) as Doc;
 
 const VARIANTS: [string, StackConfig][] = [
   ['minikube', resolveConfig({ profile: 'minikube' })],
@@ -28,7 +28,7 @@ test.each(VARIANTS)('the generated loki.yaml conforms to the Loki 3.7 reference 
 });
 
 test.each(VARIANTS)('the generated promtail.yaml conforms to the Promtail 3.6 reference (%s)', (_name, config) => {
-  expect(problems(PromtailConfigSchema, promtailConfig(config, topologyOf(config)))).toEqual([]);
+  expect(problems(PromtailConfigSchema, promtailConfig(config, stackTopology(config)))).toEqual([]);
 });
 
 test('the variants differ where they should: fluentd on drops its namespace in Promtail, off does not', () => {

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import { OtelComponent, otelCollectorConfig } from '../../src/components/otel-collector/config';
 import { OTEL_COLLECTOR_METRICS } from '../../src/components/otel-collector/metrics';
-import { topologyOf } from '../../src/common/topology';
+import { stackTopology } from '../../src/component-list';
 import { resolveConfig } from '../../src/config/loader';
 import { tool } from '../tools';
 
@@ -71,7 +71,7 @@ afterAll(async () => {
 test('pod logs in, Loki OTLP out with the stream attributes and JSON fields; own metrics as catalogued', async () => {
   // Fluentd off: this agent ships the FL namespace and parses its JSON lines.
   const config = resolveConfig({ overrides: { fluentd: { enabled: false } } });
-  const doc = otelCollectorConfig(config, topologyOf(config)) as Doc;
+  const doc = otelCollectorConfig(config, stackTopology(config)) as Doc;
   const root = mkdtempSync(join(tmpdir(), 'flobs-otelcol-run-'));
   const pods = join(root, 'pods');
   const state = join(root, 'state');

@@ -4,17 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { OtelComponent, otelCollectorConfig } from '../../src/components/otel-collector/config';
-import { topologyOf } from '../../src/common/topology';
+import { stackTopology } from '../../src/component-list';
 import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
 import { tool } from '../tools';
 
 /**
- * The generated collector config against the collector itself (scripts/tools-otelcol.sh builds it
+ * The generated collector config against the collector itself (scripts/tools.mjs otelcol builds it
  * from exactly the components the config uses, at the deployed image's release).
  */
 type Doc = Record<string, any>;
-const generated = (config: StackConfig): Doc => otelCollectorConfig(config, topologyOf(config));
+const generated = (config: StackConfig): Doc => otelCollectorConfig(config, stackTopology(config));
 
 function validate(doc: Doc): { status: number | null; output: string } {
   const file = join(mkdtempSync(join(tmpdir(), 'flobs-otelcol-')), 'config.yaml');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../../src/config/loader';
 import { prometheusConfig } from '../../src/components/prometheus/config';
-import { topologyOf } from '../../src/common/topology';
+import { stackTopology } from '../../src/component-list';
 import { stringify } from 'yaml';
 import { tool } from '../tools';
 
@@ -42,7 +42,7 @@ test('promtool test rules fails a wrong expectation (the check can fail)', () =>
 test.each(['minikube', 'production'] as const)('promtool check config accepts the generated prometheus.yml (%s)', (profile) => {
   const config = resolveConfig({ profile });
   const dir = mkdtempSync(join(tmpdir(), 'flobs-promtool-'));
-  writeFileSync(join(dir, 'prometheus.yml'), stringify(prometheusConfig(config, topologyOf(config)), { lineWidth: 0 }));
+  writeFileSync(join(dir, 'prometheus.yml'), stringify(prometheusConfig(config, stackTopology(config)), { lineWidth: 0 }));
   const r = spawnSync(tool('promtool'), ['check', 'config', '--syntax-only', 'prometheus.yml'], { cwd: dir, encoding: 'utf8' });
   expect(r.stdout + r.stderr).toContain('SUCCESS');
   expect(r.status).toBe(0);

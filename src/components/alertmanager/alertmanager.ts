@@ -1,31 +1,46 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
+import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
+import { endpointUrl, type Endpoint } from '../../common/topology';
 import {
   claimVolume,
   componentService,
   componentServiceAccount,
-  configChecksum,
+  containerPorts,
   containerResources,
   httpProbe,
   imageOf,
-  objectMeta,
-  resolveImage,
   restrictedContainerSecurity,
   statefulWorkload,
   type ComponentIdentity,
+  type ComponentProps,
 } from '../../common/workload';
 import { kplus } from '../../k8s';
+import { AlertmanagerApi } from './api';
 import { alertmanagerConfig, receiverSecretNames, SECRETS_DIR } from './config';
 
 /** Props of {@link Alertmanager}. */
-export interface AlertmanagerProps {
-  readonly config: StackConfig;
+export interface AlertmanagerProps extends ComponentProps {
+  /** Its slice of the config: replicas, routing, receivers, storage, resources. */
+  readonly settings: StackConfig['alertmanager'];
+  /** Its own Service: the external URL of the links in its notifications. */
+  readonly endpoint: Endpoint;
 }
 
 const ALERTMANAGER_UID = 65534;
+
+/** Where alertmanager.yml is mounted. */
+const CONFIG_DIR = '/etc/alertmanager/config';
+const CONFIG_FILE = 'alertmanager.yml';
+/** Its data directory (the PVC). */
+const DATA_DIR = '/alertmanager';
+
+const HTTP = { name: 'http', port: AlertmanagerApi.port };
+/** The gossip port of clustered replicas. */
+const CLUSTER = { name: 'cluster', port: Ports.alertmanagerCluster };
 
 /** Alertmanager as a StatefulSet, clustered through its headless Service when replicas > 1. */
 export class Alertmanager extends Construct {
@@ -34,29 +49,21 @@ export class Alertmanager extends Construct {
 
   constructor(scope: Construct, id: string, props: AlertmanagerProps) {
     super(scope, id);
-    const slice = props.config.alertmanager;
-    this.identity = {
-      name: ComponentName.ALERTMANAGER,
-      role: ComponentRole.ALERTING,
-      namespace: props.config.namespaces.monitoring,
-      image: resolveImage('alertmanager', slice.image),
-    };
+    const slice = props.settings;
+    this.identity = { name: ComponentName.ALERTMANAGER, role: ComponentRole.ALERTING, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    this.configText = stringify(alertmanagerConfig(props.config), { lineWidth: 0 });
+    this.configText = stringify(alertmanagerConfig({ alertmanager: slice }), { lineWidth: 0 });
 
-    const configMap = new kplus.ConfigMap(this, 'config', { metadata: objectMeta(me, `${me.name}-config`), data: { 'alertmanager.yml': this.configText } });
+    const config = configFiles(this, me, { files: { [CONFIG_FILE]: this.configText }, mountPath: CONFIG_DIR });
     const sts = statefulWorkload(this, me, {
       replicas: slice.replicas,
       user: ALERTMANAGER_UID,
       serviceAccount: componentServiceAccount(this, me),
-      annotations: { 'checksum/config': configChecksum(this.configText), ...scrapeAnnotations(Ports.alertmanager) },
+      annotations: { ...config.annotations, ...scrapeAnnotations(AlertmanagerApi.port) },
       storage: slice.storage,
-      ports: [
-        { name: 'http', port: Ports.alertmanager },
-        { name: 'cluster', port: Ports.alertmanagerCluster },
-      ],
+      ports: [HTTP, CLUSTER],
     });
-    const peers = Array.from({ length: slice.replicas }, (_, i) => `--cluster.peer=${me.name}-${i}.${me.name}-headless.${me.namespace}.svc:${Ports.alertmanagerCluster}`);
+    const peers = Array.from({ length: slice.replicas }, (_, i) => `--cluster.peer=${me.name}-${i}.${me.name}-headless.${me.namespace}.svc:${CLUSTER.port}`);
     const secretMounts = receiverSecretNames(slice.receivers).map((secretName) => ({
       path: `${SECRETS_DIR}/${secretName}`,
       volume: kplus.Volume.fromSecret(this, `secret-${secretName}`, kplus.Secret.fromSecretName(this, `secret-ref-${secretName}`, secretName), { name: `secret-${secretName}` }),
@@ -66,26 +73,19 @@ export class Alertmanager extends Construct {
       name: 'alertmanager',
       ...imageOf(me),
       args: [
-        '--config.file=/etc/alertmanager/config/alertmanager.yml',
-        '--storage.path=/alertmanager',
-        `--web.listen-address=:${Ports.alertmanager}`,
-        `--web.external-url=http://${me.name}.${me.namespace}.svc:${Ports.alertmanager}`,
-        ...(slice.replicas > 1 ? [`--cluster.listen-address=0.0.0.0:${Ports.alertmanagerCluster}`, ...peers] : ['--cluster.listen-address=']),
+        `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
+        `--storage.path=${DATA_DIR}`,
+        `--web.listen-address=:${HTTP.port}`,
+        `--web.external-url=${endpointUrl(props.endpoint)}`,
+        ...(slice.replicas > 1 ? [`--cluster.listen-address=0.0.0.0:${CLUSTER.port}`, ...peers] : ['--cluster.listen-address=']),
       ],
-      ports: [
-        { name: 'http', number: Ports.alertmanager },
-        { name: 'cluster', number: Ports.alertmanagerCluster },
-      ],
+      ports: containerPorts([HTTP, CLUSTER]),
       resources: containerResources(slice.resources),
       securityContext: restrictedContainerSecurity(ALERTMANAGER_UID),
-      readiness: httpProbe('/-/ready', Ports.alertmanager, 5),
-      liveness: httpProbe('/-/healthy', Ports.alertmanager, 15, 6),
-      volumeMounts: [
-        { path: '/etc/alertmanager/config', volume: kplus.Volume.fromConfigMap(this, 'config-vol', configMap, { name: 'config' }), readOnly: true },
-        { path: '/alertmanager', volume: claimVolume(this, 'data') },
-        ...secretMounts,
-      ],
+      readiness: httpProbe({ path: AlertmanagerApi.ready, port: HTTP.port, periodSeconds: 5 }),
+      liveness: httpProbe({ path: AlertmanagerApi.healthy, port: HTTP.port, periodSeconds: 15, failureThreshold: 6 }),
+      volumeMounts: [config.mount, { path: DATA_DIR, volume: claimVolume(this, 'data') }, ...secretMounts],
     });
-    componentService(this, 'service', me, [{ name: 'http', port: Ports.alertmanager }]);
+    componentService(this, 'service', me, [HTTP]);
   }
 }

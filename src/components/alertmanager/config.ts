@@ -1,7 +1,6 @@
 import type { Receiver, Severity, StackConfig } from '../../config/schema';
-import { TARGET_DOWN_LABELS } from '../../monitoring/alert-presets';
+import { SERVICE_DOWN, TARGET_DOWN_LABELS } from '../../monitoring/alert-presets';
 import { META_SEVERITY } from '../../monitoring/rules';
-import { SERVICE_DOWN } from '../prometheus/mixin';
 
 /** The subset of Alertmanager's configuration file this stack writes, typed. */
 export interface AlertmanagerReceiver {
@@ -127,7 +126,7 @@ const WATCHDOG_REPEAT = '1m';
  * dropped, then one route per team (`team` label) and one per severity; grouped by alertname and
  * namespace; critical inhibits warning, InfoInhibitor holds back info alerts.
  */
-export function alertmanagerConfig(config: StackConfig): AlertmanagerConfigFile {
+export function alertmanagerConfig(config: Pick<StackConfig, 'alertmanager'>): AlertmanagerConfigFile {
   const am = config.alertmanager;
   return {
     route: {

@@ -1,6 +1,7 @@
 import { ComponentName } from '../../common/names';
 import { parseJson, readyCheck, type ComponentProbe, type HttpCheck } from '../../health/probe';
 import { ok, warning } from '../../health/status';
+import { AlertmanagerApi } from './api';
 
 const STATUS_PATH = '/api/v2/status';
 
@@ -30,7 +31,6 @@ function clusterCheck(replicas: number): HttpCheck {
 /** Alertmanager: ready, and clustered when replicated. */
 export const ALERTMANAGER_PROBE: ComponentProbe = {
   component: ComponentName.ALERTMANAGER,
-  enabled: (config) => config.alertmanager.enabled,
-  endpoint: (topology) => topology.alertmanager,
-  checks: (config) => [readyCheck('ready', '/-/ready'), clusterCheck(config.alertmanager.replicas)],
+  endpoint: (topology) => topology.endpoint(ComponentName.ALERTMANAGER),
+  checks: (config) => [readyCheck('ready', AlertmanagerApi.ready), clusterCheck(config.alertmanager.replicas)],
 };

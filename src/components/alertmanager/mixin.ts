@@ -64,7 +64,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 
 export const ALERTMANAGER_MIXIN: Mixin = {
   name: 'alertmanager',
-  enabled: (config) => config.alertmanager.enabled,
   metrics: ALERTMANAGER_METRICS,
   alertingRules: alerting,
 };

@@ -5,20 +5,31 @@ import { scrapeAnnotations } from '../../common/scrape';
 import {
   agentContainerSecurity,
   componentServiceAccount,
+  containerPorts,
   containerResources,
   daemonWorkload,
   hostVolume,
   httpProbe,
   imageOf,
-  resolveImage,
+  ROOT_USER,
   type ComponentIdentity,
+  type ComponentProps,
 } from '../../common/workload';
 import { kplus } from '../../k8s';
 
 /** Props of {@link DcgmExporter}. */
-export interface DcgmExporterProps {
-  readonly config: StackConfig;
+export interface DcgmExporterProps extends ComponentProps {
+  /** Its slice of the config: resources. */
+  readonly settings: StackConfig['dcgmExporter'];
+  /** Where the GPU nodes are: node selector, tolerations, runtime class. */
+  readonly gpu: StackConfig['gpu'];
 }
+
+const METRICS = { name: 'metrics', port: Ports.dcgmExporter };
+/** Its health endpoint. */
+const HEALTH_PATH = '/health';
+/** The kubelet's pod-resources socket directory: which pod uses which GPU. */
+const POD_RESOURCES_DIR = '/var/lib/kubelet/pod-resources';
 
 /**
  * NVIDIA DCGM exporter on GPU nodes only (node selector, tolerations and runtime class from
@@ -32,14 +43,13 @@ export class DcgmExporter extends Construct {
 
   constructor(scope: Construct, id: string, props: DcgmExporterProps) {
     super(scope, id);
-    const slice = props.config.dcgmExporter;
-    const gpu = props.config.gpu;
-    this.identity = { name: ComponentName.DCGM_EXPORTER, role: ComponentRole.EXPORTER, namespace: props.config.namespaces.agents, image: resolveImage('dcgmExporter', slice.image) };
+    const { gpu } = props;
+    this.identity = { name: ComponentName.DCGM_EXPORTER, role: ComponentRole.EXPORTER, namespace: props.namespace, image: props.image };
     const me = this.identity;
     const ds = daemonWorkload(this, me, {
-      user: 0,
+      user: ROOT_USER,
       serviceAccount: componentServiceAccount(this, me),
-      annotations: scrapeAnnotations(Ports.dcgmExporter, { honorLabels: true }),
+      annotations: scrapeAnnotations(METRICS.port, { honorLabels: true }),
       nodeSelector: gpu.nodeSelector,
       tolerations: gpu.tolerations,
       ...(gpu.runtimeClassName === undefined ? {} : { runtimeClassName: gpu.runtimeClassName }),
@@ -48,16 +58,16 @@ export class DcgmExporter extends Construct {
       name: 'dcgm-exporter',
       ...imageOf(me),
       envVariables: {
-        DCGM_EXPORTER_LISTEN: kplus.EnvValue.fromValue(`:${Ports.dcgmExporter}`),
+        DCGM_EXPORTER_LISTEN: kplus.EnvValue.fromValue(`:${METRICS.port}`),
         DCGM_EXPORTER_KUBERNETES: kplus.EnvValue.fromValue('true'),
         NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME),
       },
-      ports: [{ name: 'metrics', number: Ports.dcgmExporter }],
-      resources: containerResources(slice.resources),
-      securityContext: { ...agentContainerSecurity(0), readOnlyRootFilesystem: false },
-      readiness: httpProbe('/health', Ports.dcgmExporter, 10),
-      liveness: httpProbe('/health', Ports.dcgmExporter, 30, 5),
-      volumeMounts: [{ path: '/var/lib/kubelet/pod-resources', volume: hostVolume(this, 'pod-resources', '/var/lib/kubelet/pod-resources'), readOnly: true }],
+      ports: containerPorts([METRICS]),
+      resources: containerResources(props.settings.resources),
+      securityContext: { ...agentContainerSecurity(ROOT_USER), readOnlyRootFilesystem: false },
+      readiness: httpProbe({ path: HEALTH_PATH, port: METRICS.port }),
+      liveness: httpProbe({ path: HEALTH_PATH, port: METRICS.port, periodSeconds: 30, failureThreshold: 5 }),
+      volumeMounts: [{ path: POD_RESOURCES_DIR, volume: hostVolume(this, 'pod-resources', POD_RESOURCES_DIR), readOnly: true }],
     });
   }
 }

@@ -104,7 +104,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 /** GPU monitoring: DCGM metrics and GPU alerts. */
 export const DCGM_EXPORTER_MIXIN: Mixin = {
   name: 'gpu',
-  enabled: (config) => config.dcgmExporter.enabled,
   metrics: DCGM_METRICS,
   alertingRules: alerting,
   dashboards: dcgmExporterDashboards,

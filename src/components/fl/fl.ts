@@ -1,56 +1,84 @@
 import { Construct } from 'constructs';
+import { Duration } from 'cdk8s';
 import type { StackConfig } from '../../config/schema';
+import { roundTimeoutSeconds } from '../../config/values';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
-import type { Topology } from '../../common/topology';
+import type { Endpoint } from '../../common/topology';
 import {
   componentService,
   componentServiceAccount,
+  containerPorts,
   containerResources,
   deploymentWorkload,
   httpProbe,
   imageOf,
   objectMeta,
   podMeta,
-  resolveImage,
   restrictedContainerSecurity,
   restrictedPodSecurity,
   scratchVolume,
   selectPods,
   spreadReplicas,
   type ComponentIdentity,
+  type ComponentProps,
 } from '../../common/workload';
-import { flMetrics, ROUND_DURATION } from './metrics';
-import { roundTimeoutSeconds } from '../../config/values';
 import { kplus } from '../../k8s';
-import { Duration } from 'cdk8s';
+import { FlApi } from './api';
+import { flMetrics, ROUND_DURATION } from './metrics';
 
 /** The non-root user of the FL images (workloads/fl/Dockerfile.*). */
 export const FL_UID = 65532;
 
-/** Environment of the FL server, from the `fl` slice (the workload validates it again at start). */
-export function flServerEnv(config: StackConfig): Record<string, string> {
+/** The SuperLink's Fleet API, which the clients connect to. */
+const FLEET = { name: 'fleet', port: Ports.flFleet };
+/** Metrics and health of server and clients. */
+const METRICS = { name: 'metrics', port: FlApi.metricsPort };
+
+/** The size limit of the FL containers' /tmp scratch volume. */
+const TMP_MEBIBYTES = 256;
+
+/** The pod annotations that have Prometheus scrape the FL metric contract. */
+function flScrapeAnnotations(): Record<string, string> {
+  return scrapeAnnotations(METRICS.port, { path: FlApi.metrics });
+}
+
+/** Periods of the probes of an FL container. */
+interface FlProbePeriods {
+  readonly readinessSeconds: number;
+  readonly livenessSeconds: number;
+}
+
+/** The readiness and liveness probes of an FL container, on its metrics port. */
+function flProbes(periods: FlProbePeriods): Pick<kplus.ContainerProps, 'readiness' | 'liveness'> {
   return {
-    FL_NUM_ROUNDS: String(config.fl.rounds),
-    FL_MIN_CLIENTS: String(config.fl.minClients),
-    FL_NUM_CLIENTS: String(config.fl.numClients),
-    FL_STRATEGY: config.fl.strategy,
-    FL_MODEL_NAME: config.fl.modelName,
-    FL_ROUND_FAILURE_POLICY: config.fl.roundFailurePolicy,
-    FL_ROUND_TIMEOUT_SECONDS: String(roundTimeoutSeconds(config.fl.roundTimeout)),
+    readiness: httpProbe({ path: FlApi.ready, port: METRICS.port, periodSeconds: periods.readinessSeconds }),
+    liveness: httpProbe({ path: FlApi.healthy, port: METRICS.port, periodSeconds: periods.livenessSeconds, failureThreshold: 4 }),
+  };
+}
+
+/** Environment of the FL server, from the `fl` slice (the workload validates it again at start). */
+export function flServerEnv(fl: StackConfig['fl']): Record<string, string> {
+  return {
+    FL_NUM_ROUNDS: String(fl.rounds),
+    FL_MIN_CLIENTS: String(fl.minClients),
+    FL_NUM_CLIENTS: String(fl.numClients),
+    FL_STRATEGY: fl.strategy,
+    FL_MODEL_NAME: fl.modelName,
+    FL_ROUND_FAILURE_POLICY: fl.roundFailurePolicy,
+    FL_ROUND_TIMEOUT_SECONDS: String(roundTimeoutSeconds(fl.roundTimeout)),
     // The histogram buckets of the metric contract (they follow fl.roundTimeout): the server has no list of its own.
-    FL_ROUND_DURATION_BUCKETS: flMetrics(config).find((m) => m.name === ROUND_DURATION)!.buckets!.join(','),
+    FL_ROUND_DURATION_BUCKETS: flMetrics({ fl }).find((m) => m.name === ROUND_DURATION)!.buckets!.join(','),
     FL_SERVER_HOST: '0.0.0.0',
-    FL_SERVER_PORT: String(Ports.flFleet),
-    FL_METRICS_PORT: String(Ports.flMetrics),
+    FL_SERVER_PORT: String(FLEET.port),
+    FL_METRICS_PORT: String(METRICS.port),
   };
 }
 
 /** Props of {@link FlServer}. */
-export interface FlServerProps {
-  readonly config: StackConfig;
-  /** Image override, e.g. the content-tagged build of the Pulumi program. @default - fl.server.image, else versions.json */
-  readonly image?: string;
+export interface FlServerProps extends ComponentProps {
+  /** The `fl` slice of the config: the run's settings, the server's resources. */
+  readonly settings: StackConfig['fl'];
 }
 
 /** The FL server (coordinator): one replica, its Fleet API for clients and its metrics port. */
@@ -59,13 +87,7 @@ export class FlServer extends Construct {
 
   constructor(scope: Construct, id: string, props: FlServerProps) {
     super(scope, id);
-    const { config } = props;
-    this.identity = {
-      name: ComponentName.FL_SERVER,
-      role: ComponentRole.TRAINING,
-      namespace: config.namespaces.training,
-      image: resolveImage('flServer', props.image ?? config.fl.server.image),
-    };
+    this.identity = { name: ComponentName.FL_SERVER, role: ComponentRole.TRAINING, namespace: props.namespace, image: props.image };
     const me = this.identity;
     const deployment = deploymentWorkload(this, me, {
       // The coordinator holds the federation's state: exactly one, replaced not rolled.
@@ -73,35 +95,28 @@ export class FlServer extends Construct {
       recreate: true,
       user: FL_UID,
       serviceAccount: componentServiceAccount(this, me),
-      annotations: scrapeAnnotations(Ports.flMetrics),
+      annotations: flScrapeAnnotations(),
     });
     deployment.addContainer({
       name: me.name, // the logs dashboard selects FL streams by container name
       ...imageOf(me),
-      envVariables: Object.fromEntries(Object.entries(flServerEnv(config)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-      ports: [
-        { name: 'fleet', number: Ports.flFleet },
-        { name: 'metrics', number: Ports.flMetrics },
-      ],
-      resources: containerResources(config.fl.server.resources),
+      envVariables: Object.fromEntries(Object.entries(flServerEnv(props.settings)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+      ports: containerPorts([FLEET, METRICS]),
+      resources: containerResources(props.settings.server.resources),
       securityContext: restrictedContainerSecurity(FL_UID),
-      readiness: httpProbe('/readyz', Ports.flMetrics, 5),
-      liveness: httpProbe('/healthz', Ports.flMetrics, 15, 4),
-      volumeMounts: [{ path: '/tmp', volume: scratchVolume(this, 'tmp', 256) }],
+      ...flProbes({ readinessSeconds: 5, livenessSeconds: 15 }),
+      volumeMounts: [{ path: '/tmp', volume: scratchVolume(this, 'tmp', { sizeMebibytes: TMP_MEBIBYTES }) }],
     });
-    componentService(this, 'service', me, [
-      { name: 'fleet', port: Ports.flFleet },
-      { name: 'metrics', port: Ports.flMetrics },
-    ]);
+    componentService(this, 'service', me, [FLEET, METRICS]);
   }
 }
 
 /** Props of {@link FlClients}. */
-export interface FlClientsProps {
-  readonly config: StackConfig;
-  readonly topology: Topology;
-  /** Image override. @default - fl.client.image, else versions.json */
-  readonly image?: string;
+export interface FlClientsProps extends ComponentProps {
+  /** The `fl` slice of the config: the number of clients, their resources. */
+  readonly settings: StackConfig['fl'];
+  /** The server's Service (its Fleet API), which the clients connect to. */
+  readonly server: Endpoint;
 }
 
 /**
@@ -113,43 +128,39 @@ export class FlClients extends Construct {
 
   constructor(scope: Construct, id: string, props: FlClientsProps) {
     super(scope, id);
-    const { config, topology } = props;
-    this.identity = {
-      name: ComponentName.FL_CLIENT,
-      role: ComponentRole.TRAINING,
-      namespace: config.namespaces.training,
-      image: resolveImage('flClient', props.image ?? config.fl.client.image),
-    };
+    const { numClients } = props.settings;
+    this.identity = { name: ComponentName.FL_CLIENT, role: ComponentRole.TRAINING, namespace: props.namespace, image: props.image };
     const me = this.identity;
     const sts = new kplus.StatefulSet(this, 'sts', {
       metadata: objectMeta(me),
-      podMetadata: podMeta(me, scrapeAnnotations(Ports.flMetrics)),
+      podMetadata: podMeta(me, flScrapeAnnotations()),
       select: false,
-      replicas: config.fl.numClients,
+      replicas: numClients,
       serviceAccount: componentServiceAccount(this, me),
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(FL_UID),
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
       terminationGracePeriod: Duration.seconds(30),
-      service: componentService(this, 'headless', me, [{ name: 'metrics', port: Ports.flMetrics }], { headless: true }),
+      service: componentService(this, 'headless', me, [METRICS], { headless: true }),
     });
     selectPods(sts, me);
-    spreadReplicas(sts, me, config.fl.numClients);
+    spreadReplicas(sts, me, numClients);
+    const { server } = props;
     sts.addContainer({
       name: me.name,
       ...imageOf(me),
       envVariables: {
         FL_CLIENT_INDEX: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_LABEL, { key: 'apps.kubernetes.io/pod-index' }),
-        FL_NUM_CLIENTS: kplus.EnvValue.fromValue(String(config.fl.numClients)),
-        FL_SERVER_ADDRESS: kplus.EnvValue.fromValue(`${topology.flServer.service}.${topology.flServer.namespace}.svc:${topology.flServer.port}`),
-        FL_METRICS_PORT: kplus.EnvValue.fromValue(String(Ports.flMetrics)),
+        FL_NUM_CLIENTS: kplus.EnvValue.fromValue(String(numClients)),
+        // host:port, no scheme (workloads/fl/README.md).
+        FL_SERVER_ADDRESS: kplus.EnvValue.fromValue(`${server.service}.${server.namespace}.svc:${server.port}`),
+        FL_METRICS_PORT: kplus.EnvValue.fromValue(String(METRICS.port)),
       },
-      ports: [{ name: 'metrics', number: Ports.flMetrics }],
-      resources: containerResources(config.fl.client.resources),
+      ports: containerPorts([METRICS]),
+      resources: containerResources(props.settings.client.resources),
       securityContext: restrictedContainerSecurity(FL_UID),
-      readiness: httpProbe('/readyz', Ports.flMetrics, 10),
-      liveness: httpProbe('/healthz', Ports.flMetrics, 20, 4),
-      volumeMounts: [{ path: '/tmp', volume: scratchVolume(this, 'tmp', 256) }],
+      ...flProbes({ readinessSeconds: 10, livenessSeconds: 20 }),
+      volumeMounts: [{ path: '/tmp', volume: scratchVolume(this, 'tmp', { sizeMebibytes: TMP_MEBIBYTES }) }],
     });
   }
 }

@@ -1,11 +1,12 @@
-import { ComponentName, Ports } from '../../common/names';
+import { ComponentName } from '../../common/names';
 import { MetricType } from '../../monitoring/catalog';
 import { exposedSampleNames, httpFailure, listSome, type ComponentProbe, type HttpCheck } from '../../health/probe';
 import { critical, ok, warning } from '../../health/status';
 import type { StackConfig } from '../../config/schema';
+import { FlApi } from './api';
 import { flMetrics } from './metrics';
 
-const METRICS_PATH = '/metrics';
+const METRICS_PATH = FlApi.metrics;
 
 /** The server's part of the metric contract, as the sample names that show each metric. */
 function serverContract(config: StackConfig): { name: string; samples: string[] }[] {
@@ -40,7 +41,6 @@ function metricsCheck(config: StackConfig): HttpCheck {
 /** The FL server: its metrics port exports the metric contract. */
 export const FL_SERVER_PROBE: ComponentProbe = {
   component: ComponentName.FL_SERVER,
-  enabled: (config) => config.fl.enabled,
-  endpoint: (topology) => ({ ...topology.flServer, port: Ports.flMetrics }),
+  endpoint: (topology) => ({ ...topology.endpoint(ComponentName.FL_SERVER), port: FlApi.metricsPort }),
   checks: (config) => [metricsCheck(config)],
 };

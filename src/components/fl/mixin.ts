@@ -163,7 +163,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 /** The FL workload's monitoring: its metric contract, training alerts and dashboards. */
 export const FL_MIXIN: Mixin = {
   name: 'fl',
-  enabled: (config) => config.fl.enabled,
   metrics: flMetrics,
   recordingRules: recording,
   alertingRules: alerting,

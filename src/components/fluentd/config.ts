@@ -1,5 +1,6 @@
 import type { StackConfig } from '../../config/schema';
-import { Ports } from '../../common/names';
+import { CONTAINER_LOGS_DIR, logShipping, type LogShipping } from '../../common/log-agent';
+import { ComponentName, Ports } from '../../common/names';
 import { fluentdNamespaces } from '../../common/log-routing';
 import { endpointUrl, type Topology } from '../../common/topology';
 
@@ -28,10 +29,13 @@ export function renderFluentd(directives: readonly FluentdDirective[], depth = 0
     .join('\n');
 }
 
+/** The path of fluentd's own metrics (its `prometheus` source), also its probes' path. */
+export const FLUENTD_METRICS_PATH = '/metrics';
+
 /** Where fluentd keeps positions and buffers on the node, so a restart neither loses nor repeats logs. */
 export const FLUENTD_STATE_DIR = '/var/lib/fluentd';
 
-function output(config: StackConfig, topology: Topology): FluentdDirective {
+function output(values: FluentdFileValues): FluentdDirective {
   const buffer = d('buffer', undefined, [
     ['@type', 'file'],
     ['path', `${FLUENTD_STATE_DIR}/buffer`],
@@ -43,13 +47,13 @@ function output(config: StackConfig, topology: Topology): FluentdDirective {
     ['retry_forever', true],
     ['overflow_action', 'drop_oldest_chunk'],
   ]);
-  const out = config.fluentd.output;
+  const out = values.settings.output;
   switch (out.type) {
     case 'loki':
       return d('match', 'kubernetes.**', [
         ['@type', 'loki'],
-        ['url', endpointUrl(topology.loki)],
-        ['extra_labels', JSON.stringify({ cluster: config.clusterName, agent: 'fluentd' })],
+        ['url', endpointUrl(values.shipping.loki)],
+        ['extra_labels', JSON.stringify({ cluster: values.shipping.clusterName, agent: ComponentName.FLUENTD })],
         ['line_format', 'json'],
         ['remove_keys', 'kubernetes,docker,stream,logtag'],
       ], [
@@ -68,15 +72,30 @@ function output(config: StackConfig, topology: Topology): FluentdDirective {
   }
 }
 
+/** What fluent.conf is rendered from, resolved once. */
+export interface FluentdFileValues {
+  /** Its slice of the config: the output. */
+  readonly settings: StackConfig['fluentd'];
+  /** Where the `loki` output ships. */
+  readonly shipping: LogShipping;
+  /** The namespaces whose containers it tails: the FL workloads' ({@link fluentdNamespaces}). */
+  readonly namespaces: readonly string[];
+}
+
+/** The {@link FluentdFileValues} of a config. */
+export function fluentdFileValues(config: StackConfig, topology: Topology): FluentdFileValues {
+  return { settings: config.fluentd, shipping: logShipping(config, topology), namespaces: fluentdNamespaces(config) };
+}
+
 /**
  * fluent.conf: tail the containers of the FL namespaces with the CRI parser, add Kubernetes
  * metadata, parse the workloads' JSON lines, ship them; expose fluentd's own metrics for Prometheus.
  */
-export function fluentdConfig(config: StackConfig, topology: Topology): FluentdDirective[] {
-  const paths = fluentdNamespaces(config).map((ns) => `/var/log/containers/*_${ns}_*.log`).join(',');
+export function fluentdFile(values: FluentdFileValues): FluentdDirective[] {
+  const paths = values.namespaces.map((ns) => `${CONTAINER_LOGS_DIR}/*_${ns}_*.log`).join(',');
   return [
     d('system', undefined, [['log_level', 'info'], ['root_dir', `${FLUENTD_STATE_DIR}/root`]]),
-    d('source', undefined, [['@type', 'prometheus'], ['bind', '0.0.0.0'], ['port', Ports.fluentdMetrics], ['metrics_path', '/metrics']]),
+    d('source', undefined, [['@type', 'prometheus'], ['bind', '0.0.0.0'], ['port', Ports.fluentdMetrics], ['metrics_path', FLUENTD_METRICS_PATH]]),
     d('source', undefined, [['@type', 'prometheus_output_monitor'], ['interval', 10]]),
     d('source', undefined, [
       ['@type', 'tail'],
@@ -92,6 +111,11 @@ export function fluentdConfig(config: StackConfig, topology: Topology): FluentdD
     d('filter', 'kubernetes.**', [['@type', 'parser'], ['key_name', 'message'], ['reserve_data', true], ['remove_key_name_field', false], ['emit_invalid_record_to_error', false]], [
       d('parse', undefined, [['@type', 'json']]),
     ]),
-    output(config, topology),
+    output(values),
   ];
+}
+
+/** fluent.conf of a whole stack config (the form the tests check). */
+export function fluentdConfig(config: StackConfig, topology: Topology): FluentdDirective[] {
+  return fluentdFile(fluentdFileValues(config, topology));
 }

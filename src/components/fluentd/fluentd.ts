@@ -1,37 +1,25 @@
 import { Construct } from 'constructs';
-import type { StackConfig } from '../../config/schema';
+import { CONTAINER_LOGS_DIR, logAgent, POD_LOGS_DIR } from '../../common/log-agent';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
-import type { Topology } from '../../common/topology';
-import { scrapeAnnotations } from '../../common/scrape';
-import {
-  agentContainerSecurity,
-  componentClusterRole,
-  componentServiceAccount,
-  configChecksum,
-  containerResources,
-  daemonWorkload,
-  hostVolume,
-  httpProbe,
-  imageOf,
-  objectMeta,
-  resolveImage,
-  scratchVolume,
-  type ComponentIdentity,
-} from '../../common/workload';
+import type { ComponentIdentity, ComponentProps } from '../../common/workload';
 import { kplus } from '../../k8s';
-import { FLUENTD_STATE_DIR, fluentdConfig, renderFluentd } from './config';
+import { FLUENTD_METRICS_PATH, FLUENTD_STATE_DIR, fluentdFile, renderFluentd, type FluentdFileValues } from './config';
 
-/** Props of {@link Fluentd}. */
-export interface FluentdProps {
-  readonly config: StackConfig;
-  readonly topology: Topology;
-}
+/** Where fluent.conf is mounted. */
+const CONFIG_DIR = '/fluentd/etc';
+const CONFIG_FILE = 'fluent.conf';
+
+/** Its `prometheus` source: its own metrics, also probed. */
+const METRICS = { name: 'metrics', port: Ports.fluentdMetrics };
+
+/** Props of {@link Fluentd}: what its fluent.conf is rendered from (its slice, where it ships, what it tails). */
+export interface FluentdProps extends ComponentProps, FluentdFileValues {}
 
 /**
- * Fluentd ships the FL workloads' structured logs (Promtail ships the rest). Host access, and why:
- * read-only /var/log/containers and /var/log/pods (root-owned: uid 0, no capabilities) and a hostPath
- * state directory for positions and buffers. The Loki output plugin is baked into our image
- * (images/fluentd, built by the Pulumi program).
+ * Fluentd ships the FL workloads' structured logs (the node agent ships the rest). Host access
+ * ({@link logAgent}): read-only /var/log/containers and /var/log/pods, and a hostPath state directory
+ * for positions and buffers; it reads pods and namespaces from the API for their metadata. The Loki
+ * output plugin is baked into our image (images/fluentd, built by the Pulumi program).
  */
 export class Fluentd extends Construct {
   public readonly identity: ComponentIdentity;
@@ -39,37 +27,19 @@ export class Fluentd extends Construct {
 
   constructor(scope: Construct, id: string, props: FluentdProps) {
     super(scope, id);
-    const slice = props.config.fluentd;
-    this.identity = { name: ComponentName.FLUENTD, role: ComponentRole.LOG_AGENT, namespace: props.config.namespaces.agents, image: resolveImage('fluentd', slice.image) };
-    const me = this.identity;
-    this.configText = `${renderFluentd(fluentdConfig(props.config, props.topology))}\n`;
-    const serviceAccount = componentServiceAccount(this, me);
-    const role = componentClusterRole(this, me, serviceAccount);
-    role.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS, kplus.ApiResource.NAMESPACES);
-    const configMap = new kplus.ConfigMap(this, 'config', { metadata: objectMeta(me, `${me.name}-config`), data: { 'fluent.conf': this.configText } });
-    const ds = daemonWorkload(this, me, {
-      user: 0,
-      serviceAccount,
-      apiAccess: true,
-      annotations: { 'checksum/config': configChecksum(this.configText), ...scrapeAnnotations(Ports.fluentdMetrics) },
-    });
-    ds.addContainer({
-      name: 'fluentd',
-      ...imageOf(me),
-      args: ['fluentd', '-c', '/fluentd/etc/fluent.conf', '--no-supervisor'],
-      envVariables: { K8S_NODE_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
-      ports: [{ name: 'metrics', number: Ports.fluentdMetrics }],
-      resources: containerResources(slice.resources),
-      securityContext: agentContainerSecurity(0),
-      readiness: httpProbe('/metrics', Ports.fluentdMetrics, 10),
-      liveness: httpProbe('/metrics', Ports.fluentdMetrics, 30, 5),
-      volumeMounts: [
-        { path: '/fluentd/etc', volume: kplus.Volume.fromConfigMap(this, 'config-vol', configMap, { name: 'config' }), readOnly: true },
-        { path: '/var/log/containers', volume: hostVolume(this, 'containers', '/var/log/containers'), readOnly: true },
-        { path: '/var/log/pods', volume: hostVolume(this, 'pods', '/var/log/pods'), readOnly: true },
-        { path: FLUENTD_STATE_DIR, volume: hostVolume(this, 'state', '/var/lib/fl-observability/fluentd', kplus.HostPathVolumeType.DIRECTORY_OR_CREATE) },
-        { path: '/tmp', volume: scratchVolume(this, 'tmp') },
-      ],
+    this.identity = { name: ComponentName.FLUENTD, role: ComponentRole.LOG_AGENT, namespace: props.namespace, image: props.image };
+    this.configText = `${renderFluentd(fluentdFile(props))}\n`;
+    logAgent(this, this.identity, {
+      configFile: { name: CONFIG_FILE, text: this.configText, mountPath: CONFIG_DIR },
+      args: ['fluentd', '-c', `${CONFIG_DIR}/${CONFIG_FILE}`, '--no-supervisor'],
+      nodeNameEnv: 'K8S_NODE_NAME',
+      ports: [METRICS],
+      metricsPort: METRICS.port,
+      health: { path: FLUENTD_METRICS_PATH, port: METRICS.port },
+      logDirs: [CONTAINER_LOGS_DIR, POD_LOGS_DIR],
+      stateDir: FLUENTD_STATE_DIR,
+      reads: [kplus.ApiResource.PODS, kplus.ApiResource.NAMESPACES],
+      resources: props.settings.resources,
     });
   }
 }

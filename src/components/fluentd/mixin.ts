@@ -25,7 +25,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 
 export const FLUENTD_MIXIN: Mixin = {
   name: 'fluentd',
-  enabled: (config) => config.fluentd.enabled,
   metrics: FLUENTD_METRICS,
   alertingRules: alerting,
 };

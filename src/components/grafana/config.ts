@@ -1,13 +1,8 @@
 import type { StackConfig } from '../../config/schema';
-import { endpointUrl, type Topology } from '../../common/topology';
+import { ComponentName } from '../../common/names';
+import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
+import { DATASOURCE_NAMES, DatasourceUid } from '../../monitoring/datasources';
 
-/** Fixed datasource uids: dashboards and links refer to these, so they never change. */
-export enum DatasourceUid {
-  PROMETHEUS = 'prometheus',
-  VICTORIA_METRICS = 'victoriametrics',
-  LOKI = 'loki',
-  ALERTMANAGER = 'alertmanager',
-}
 
 export interface GrafanaDatasource {
   readonly name: string;
@@ -20,52 +15,78 @@ export interface GrafanaDatasource {
   readonly jsonData: Record<string, unknown>;
 }
 
-/** provisioning/datasources/datasources.yaml */
-export function datasourcesFile(config: StackConfig, topology: Topology): { apiVersion: 1; datasources: GrafanaDatasource[] } {
+/** What datasources.yaml is rendered from: the Services of the deployed stores, resolved once. */
+export interface DatasourceValues {
+  /** Prometheus's Service (the default datasource). @default - Prometheus is not deployed: no datasource */
+  readonly prometheus?: Endpoint;
+  /** VictoriaMetrics's Service (the default without Prometheus). @default - not deployed: no datasource */
+  readonly victoriaMetrics?: Endpoint;
+  /** Loki's Service. @default - not deployed: no datasource */
+  readonly loki?: Endpoint;
+  /** Alertmanager's Service. @default - not deployed: no datasource */
+  readonly alertmanager?: Endpoint;
+  /** The stack's scrape interval: the smallest step of a metrics query. */
+  readonly scrapeInterval: string;
+}
+
+/** The {@link DatasourceValues} of a config: the endpoints of the stores it deploys. */
+export function datasourceValues(config: StackConfig, topology: Topology): DatasourceValues {
+  const deployed = (enabled: boolean, name: ComponentName): Endpoint | undefined => (enabled ? topology.endpoint(name) : undefined);
+  return {
+    prometheus: deployed(config.prometheus.enabled, ComponentName.PROMETHEUS),
+    victoriaMetrics: deployed(config.victoriaMetrics.enabled, ComponentName.VICTORIA_METRICS),
+    loki: deployed(config.loki.enabled, ComponentName.LOKI),
+    alertmanager: deployed(config.alertmanager.enabled, ComponentName.ALERTMANAGER),
+    scrapeInterval: config.scrapeInterval,
+  };
+}
+
+/** provisioning/datasources/datasources.yaml: one datasource per deployed store, with fixed uids. */
+export function datasourcesFile(values: DatasourceValues): { apiVersion: 1; datasources: GrafanaDatasource[] } {
   const datasources: GrafanaDatasource[] = [];
-  if (config.prometheus.enabled) {
+  if (values.prometheus !== undefined) {
     datasources.push({
-      name: 'Prometheus',
+      name: DATASOURCE_NAMES[DatasourceUid.PROMETHEUS],
       uid: DatasourceUid.PROMETHEUS,
       type: 'prometheus',
       access: 'proxy',
-      url: endpointUrl(topology.prometheus),
+      url: endpointUrl(values.prometheus),
       isDefault: true,
       editable: false,
-      jsonData: { timeInterval: config.scrapeInterval, httpMethod: 'POST', prometheusType: 'Prometheus' },
+      jsonData: { timeInterval: values.scrapeInterval, httpMethod: 'POST', prometheusType: 'Prometheus' },
     });
   }
-  if (config.victoriaMetrics.enabled) {
+  if (values.victoriaMetrics !== undefined) {
     datasources.push({
-      name: 'VictoriaMetrics',
+      name: DATASOURCE_NAMES[DatasourceUid.VICTORIA_METRICS],
       uid: DatasourceUid.VICTORIA_METRICS,
       type: 'prometheus',
       access: 'proxy',
-      url: endpointUrl(topology.victoriaMetrics),
-      isDefault: !config.prometheus.enabled,
+      url: endpointUrl(values.victoriaMetrics),
+      isDefault: values.prometheus === undefined,
       editable: false,
-      jsonData: { timeInterval: config.scrapeInterval, httpMethod: 'POST' },
+      jsonData: { timeInterval: values.scrapeInterval, httpMethod: 'POST' },
     });
   }
-  if (config.loki.enabled) {
+  if (values.loki !== undefined) {
     datasources.push({
-      name: 'Loki',
+      name: DATASOURCE_NAMES[DatasourceUid.LOKI],
       uid: DatasourceUid.LOKI,
       type: 'loki',
       access: 'proxy',
-      url: endpointUrl(topology.loki),
+      url: endpointUrl(values.loki),
       isDefault: false,
       editable: false,
       jsonData: { maxLines: 1000 },
     });
   }
-  if (config.alertmanager.enabled) {
+  if (values.alertmanager !== undefined) {
     datasources.push({
-      name: 'Alertmanager',
+      name: DATASOURCE_NAMES[DatasourceUid.ALERTMANAGER],
       uid: DatasourceUid.ALERTMANAGER,
       type: 'alertmanager',
       access: 'proxy',
-      url: endpointUrl(topology.alertmanager),
+      url: endpointUrl(values.alertmanager),
       isDefault: false,
       editable: false,
       jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
@@ -74,6 +95,10 @@ export function datasourcesFile(config: StackConfig, topology: Topology): { apiV
   return { apiVersion: 1, datasources };
 }
 
+/** Grafana's data directory (SQLite, plugins): the PVC. */
+export const DATA_DIR = '/var/lib/grafana';
+/** Where the provisioning files (datasources, dashboard providers) are mounted. */
+export const PROVISIONING_DIR = '/etc/grafana/provisioning';
 /** Where dashboards are mounted: one sub-directory per folder. */
 export const DASHBOARDS_DIR = '/var/lib/grafana-dashboards';
 
@@ -95,10 +120,10 @@ export function dashboardProvidersFile(): Record<string, unknown> {
 }
 
 /** grafana.ini settings as environment variables (no file to template). */
-export function grafanaEnv(config: StackConfig): Record<string, string> {
+export function grafanaEnv(settings: StackConfig['grafana']): Record<string, string> {
   return {
-    GF_PATHS_DATA: '/var/lib/grafana',
-    GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
+    GF_PATHS_DATA: DATA_DIR,
+    GF_PATHS_PROVISIONING: PROVISIONING_DIR,
     GF_ANALYTICS_REPORTING_ENABLED: 'false',
     GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
     GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: 'false',
@@ -109,7 +134,7 @@ export function grafanaEnv(config: StackConfig): Record<string, string> {
     GF_LOG_CONSOLE_FORMAT: 'json',
     GF_NEWS_NEWS_FEED_ENABLED: 'false',
     GF_PLUGINS_PREINSTALL_DISABLED: 'true',
-    ...(config.grafana.allowEmbedding
+    ...(settings.allowEmbedding
       ? {
           // Panels in another site's iframe (the training monitor embeds a dashboard): the session
           // cookie must be sent cross-site, which browsers allow only for SameSite=None; Secure, so

@@ -1,8 +1,9 @@
 import { ComponentName } from '../../common/names';
 import { httpFailure, type ComponentProbe, type HttpCheck } from '../../health/probe';
 import { critical, ok } from '../../health/status';
+import { GrafanaApi } from './api';
 
-const HEALTH_PATH = '/api/health';
+const HEALTH_PATH = GrafanaApi.health;
 
 /** The body of Grafana's `/api/health`. */
 interface GrafanaHealth {
@@ -40,7 +41,6 @@ function healthCheck(): HttpCheck {
 /** Grafana: its health API. */
 export const GRAFANA_PROBE: ComponentProbe = {
   component: ComponentName.GRAFANA,
-  enabled: (config) => config.grafana.enabled,
-  endpoint: (topology) => topology.grafana,
+  endpoint: (topology) => topology.endpoint(ComponentName.GRAFANA),
   checks: () => [healthCheck()],
 };

@@ -5,22 +5,29 @@ import { scrapeAnnotations } from '../../common/scrape';
 import {
   componentClusterRole,
   componentServiceAccount,
+  containerPorts,
   containerResources,
   deploymentWorkload,
   httpProbe,
   imageOf,
-  resolveImage,
   restrictedContainerSecurity,
   type ComponentIdentity,
+  type ComponentProps,
 } from '../../common/workload';
 import { kplus } from '../../k8s';
 
 /** Props of {@link KubeStateMetrics}. */
-export interface KubeStateMetricsProps {
-  readonly config: StackConfig;
+export interface KubeStateMetricsProps extends ComponentProps {
+  /** Its slice of the config: resources. */
+  readonly settings: StackConfig['kubeStateMetrics'];
 }
 
 const KSM_UID = 65534;
+
+/** The object-state metrics; `/livez` answers here. */
+const METRICS = { name: 'metrics', port: Ports.kubeStateMetrics };
+/** Its own metrics; `/readyz` answers here. */
+const TELEMETRY = { name: 'telemetry', port: Ports.kubeStateMetricsTelemetry };
 
 /** The object kinds whose state is exported (and that its ClusterRole may list/watch, no more). */
 export const KSM_RESOURCES: readonly { readonly group: string; readonly resource: string; readonly flag: string }[] = [
@@ -42,13 +49,7 @@ export class KubeStateMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
-    const slice = props.config.kubeStateMetrics;
-    this.identity = {
-      name: ComponentName.KUBE_STATE_METRICS,
-      role: ComponentRole.EXPORTER,
-      namespace: props.config.namespaces.monitoring,
-      image: resolveImage('kubeStateMetrics', slice.image),
-    };
+    this.identity = { name: ComponentName.KUBE_STATE_METRICS, role: ComponentRole.EXPORTER, namespace: props.namespace, image: props.image };
     const me = this.identity;
     const serviceAccount = componentServiceAccount(this, me);
     const clusterRole = componentClusterRole(this, me, serviceAccount);
@@ -61,25 +62,22 @@ export class KubeStateMetrics extends Construct {
       user: KSM_UID,
       serviceAccount,
       apiAccess: true,
-      annotations: scrapeAnnotations(Ports.kubeStateMetrics, { honorLabels: true }),
+      annotations: scrapeAnnotations(METRICS.port, { honorLabels: true }),
     });
     deployment.addContainer({
       name: 'kube-state-metrics',
       ...imageOf(me),
       args: [
-        `--port=${Ports.kubeStateMetrics}`,
-        `--telemetry-port=${Ports.kubeStateMetricsTelemetry}`,
+        `--port=${METRICS.port}`,
+        `--telemetry-port=${TELEMETRY.port}`,
         `--resources=${KSM_RESOURCES.map((r) => r.flag).join(',')}`,
         '--metric-labels-allowlist=pods=[app.kubernetes.io/name,app.kubernetes.io/part-of],nodes=[nvidia.com/gpu.present]',
       ],
-      ports: [
-        { name: 'metrics', number: Ports.kubeStateMetrics },
-        { name: 'telemetry', number: Ports.kubeStateMetricsTelemetry },
-      ],
-      resources: containerResources(slice.resources),
+      ports: containerPorts([METRICS, TELEMETRY]),
+      resources: containerResources(props.settings.resources),
       securityContext: restrictedContainerSecurity(KSM_UID),
-      readiness: httpProbe('/readyz', Ports.kubeStateMetricsTelemetry, 10),
-      liveness: httpProbe('/livez', Ports.kubeStateMetrics, 30, 5),
+      readiness: httpProbe({ path: '/readyz', port: TELEMETRY.port }),
+      liveness: httpProbe({ path: '/livez', port: METRICS.port, periodSeconds: 30, failureThreshold: 5 }),
     });
   }
 }

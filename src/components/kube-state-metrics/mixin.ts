@@ -72,7 +72,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 /** Kubernetes object state: crash loops, OOM kills, pods that do not run. */
 export const KUBE_STATE_METRICS_MIXIN: Mixin = {
   name: 'kubernetes',
-  enabled: (config) => config.kubeStateMetrics.enabled,
   metrics: KUBE_STATE_METRICS,
   alertingRules: alerting,
   dashboards: kubeStateMetricsDashboards,

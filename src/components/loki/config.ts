@@ -1,5 +1,6 @@
 import type { StackConfig } from '../../config/schema';
 import { Ports } from '../../common/names';
+import { LokiApi } from './api';
 import { LOG_STREAM_LABELS } from '../../common/labels';
 
 /** Loki's data directory (the PVC). */
@@ -9,10 +10,10 @@ export const LOKI_DATA_DIR = '/var/loki';
  * loki.yaml: single binary, filesystem storage, TSDB index with schema v13, and retention that
  * deletes: the compactor applies `retention_period` and keeps delete requests on the filesystem.
  */
-export function lokiConfig(config: StackConfig): Record<string, unknown> {
+export function lokiConfig(config: Pick<StackConfig, 'loki'>): Record<string, unknown> {
   return {
     auth_enabled: false,
-    server: { http_listen_port: Ports.loki, grpc_listen_port: Ports.lokiGrpc, log_level: 'info', log_format: 'json' },
+    server: { http_listen_port: LokiApi.port, grpc_listen_port: Ports.lokiGrpc, log_level: 'info', log_format: 'json' },
     common: {
       path_prefix: LOKI_DATA_DIR,
       replication_factor: 1,

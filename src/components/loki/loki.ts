@@ -1,33 +1,41 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
+import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
 import {
   claimVolume,
   componentService,
   componentServiceAccount,
-  configChecksum,
+  containerPorts,
   containerResources,
   httpProbe,
   imageOf,
-  objectMeta,
-  resolveImage,
   restrictedContainerSecurity,
   scratchVolume,
   statefulWorkload,
   type ComponentIdentity,
+  type ComponentProps,
 } from '../../common/workload';
-import { kplus } from '../../k8s';
+import { LokiApi } from './api';
 import { LOKI_DATA_DIR, lokiConfig } from './config';
 
 /** Props of {@link Loki}. */
-export interface LokiProps {
-  readonly config: StackConfig;
+export interface LokiProps extends ComponentProps {
+  /** Its slice of the config: retention, storage, resources. */
+  readonly settings: StackConfig['loki'];
 }
 
 /** The loki user of the upstream image. */
 const LOKI_UID = 10001;
+
+/** Where loki.yaml is mounted. */
+const CONFIG_DIR = '/etc/loki';
+const CONFIG_FILE = 'loki.yaml';
+
+const HTTP = { name: 'http', port: LokiApi.port };
+const GRPC = { name: 'grpc', port: Ports.lokiGrpc };
 
 /** Loki, single binary, on a PVC. */
 export class Loki extends Construct {
@@ -36,42 +44,33 @@ export class Loki extends Construct {
 
   constructor(scope: Construct, id: string, props: LokiProps) {
     super(scope, id);
-    const slice = props.config.loki;
-    this.identity = { name: ComponentName.LOKI, role: ComponentRole.LOGS, namespace: props.config.namespaces.monitoring, image: resolveImage('loki', slice.image) };
+    const slice = props.settings;
+    this.identity = { name: ComponentName.LOKI, role: ComponentRole.LOGS, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    this.configText = stringify(lokiConfig(props.config), { lineWidth: 0 });
-    const configMap = new kplus.ConfigMap(this, 'config', { metadata: objectMeta(me, `${me.name}-config`), data: { 'loki.yaml': this.configText } });
+    this.configText = stringify(lokiConfig({ loki: slice }), { lineWidth: 0 });
+    const config = configFiles(this, me, { files: { [CONFIG_FILE]: this.configText }, mountPath: CONFIG_DIR });
     const sts = statefulWorkload(this, me, {
       // Single binary with filesystem storage: one replica.
       replicas: 1,
       user: LOKI_UID,
       serviceAccount: componentServiceAccount(this, me),
-      annotations: { 'checksum/config': configChecksum(this.configText), ...scrapeAnnotations(Ports.loki) },
+      annotations: { ...config.annotations, ...scrapeAnnotations(LokiApi.port) },
       storage: slice.storage,
-      ports: [{ name: 'http', port: Ports.loki }],
+      ports: [HTTP],
     });
+    const ready = { path: LokiApi.ready, port: LokiApi.port };
     sts.addContainer({
       name: 'loki',
       ...imageOf(me),
-      args: ['-config.file=/etc/loki/loki.yaml', '-target=all'],
-      ports: [
-        { name: 'http', number: Ports.loki },
-        { name: 'grpc', number: Ports.lokiGrpc },
-      ],
+      args: [`-config.file=${CONFIG_DIR}/${CONFIG_FILE}`, '-target=all'],
+      ports: containerPorts([HTTP, GRPC]),
       resources: containerResources(slice.resources),
       securityContext: restrictedContainerSecurity(LOKI_UID),
-      readiness: httpProbe('/ready', Ports.loki, 10),
-      liveness: httpProbe('/ready', Ports.loki, 30, 10),
-      startup: httpProbe('/ready', Ports.loki, 10, 60),
-      volumeMounts: [
-        { path: '/etc/loki', volume: kplus.Volume.fromConfigMap(this, 'config-vol', configMap, { name: 'config' }), readOnly: true },
-        { path: LOKI_DATA_DIR, volume: claimVolume(this, 'data') },
-        { path: '/tmp', volume: scratchVolume(this, 'tmp') },
-      ],
+      readiness: httpProbe(ready),
+      liveness: httpProbe({ ...ready, periodSeconds: 30, failureThreshold: 10 }),
+      startup: httpProbe({ ...ready, failureThreshold: 60 }),
+      volumeMounts: [config.mount, { path: LOKI_DATA_DIR, volume: claimVolume(this, 'data') }, { path: '/tmp', volume: scratchVolume(this, 'tmp') }],
     });
-    componentService(this, 'service', me, [
-      { name: 'http', port: Ports.loki },
-      { name: 'grpc', port: Ports.lokiGrpc },
-    ]);
+    componentService(this, 'service', me, [HTTP, GRPC]);
   }
 }

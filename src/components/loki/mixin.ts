@@ -58,7 +58,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 
 export const LOKI_MIXIN: Mixin = {
   name: 'loki',
-  enabled: (config) => config.loki.enabled,
   metrics: LOKI_METRICS,
   alertingRules: alerting,
   dashboards: lokiDashboards,

@@ -11,7 +11,7 @@ export enum PodSecurityLevel {
 }
 
 /** The Pod Security level each of the stack's namespaces enforces. */
-export function namespaceLevels(config: StackConfig): Readonly<Record<string, PodSecurityLevel>> {
+export function namespaceLevels(config: Pick<StackConfig, 'namespaces'>): Readonly<Record<string, PodSecurityLevel>> {
   return {
     [config.namespaces.monitoring]: PodSecurityLevel.RESTRICTED,
     [config.namespaces.training]: PodSecurityLevel.RESTRICTED,
@@ -23,7 +23,8 @@ export function namespaceLevels(config: StackConfig): Readonly<Record<string, Po
 
 /** Props of {@link Namespaces}. */
 export interface NamespacesProps {
-  readonly config: StackConfig;
+  /** The config's namespaces (the only part it reads). */
+  readonly config: Pick<StackConfig, 'namespaces'>;
 }
 
 /** The stack's namespaces with their Pod Security labels. */

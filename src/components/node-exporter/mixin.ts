@@ -101,7 +101,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 /** Node monitoring: node-exporter metrics, node pressure alerts. */
 export const NODE_EXPORTER_MIXIN: Mixin = {
   name: 'node',
-  enabled: (config) => config.nodeExporter.enabled,
   metrics: NODE_EXPORTER_METRICS,
   recordingRules: recording,
   alertingRules: alerting,

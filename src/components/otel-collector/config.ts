@@ -1,20 +1,19 @@
 import type { StackConfig } from '../../config/schema';
 import { ComponentName, Ports } from '../../common/names';
 import type { LogStreamLabel } from '../../common/labels';
+import { nodeLogShipping, POD_LOGS_DIR, type NodeLogShipping } from '../../common/log-agent';
 import { endpointUrl, type Topology } from '../../common/topology';
 import { nodeAgentSkippedNamespaces } from '../../common/log-routing';
 
 /** Where the collector keeps its file_storage (read checkpoints, persistent send queue): a hostPath, so restarts resume. */
 export const OTEL_STATE_DIR = '/var/lib/otelcol';
-/** Where the kubelet writes container logs: `<namespace>_<pod>_<uid>/<container>/<restart>.log`. */
-export const POD_LOGS_DIR = '/var/log/pods';
 /** The node name, from the downward API (read by the `add` operator's `env()`). */
 export const NODE_NAME_ENV = 'K8S_NODE_NAME';
 
 /**
  * Component ids of the generated config (v0.165 type names: `file_log` and `otlp_http`, whose old
  * spellings `filelog`/`otlphttp` are deprecated aliases). The collector of the tests is built from
- * exactly these components (versions.json `otelcolTools`).
+ * exactly these components (scripts/tools/tools.json `otelcol`).
  */
 export const OtelComponent = {
   receiver: 'file_log',
@@ -45,8 +44,8 @@ function resourceField(key: string): string {
 }
 
 /** The `file_log` operators: CRI/docker parsing with metadata from the path, JSON fields, stream attributes. */
-function operators(config: StackConfig): Record<string, unknown>[] {
-  const json = otelJsonNamespaces(config);
+function operators(values: OtelCollectorFileValues): Record<string, unknown>[] {
+  const json = values.jsonNamespaces;
   return [
     // No `format`: detected per file (docker, crio or containerd), whatever the node's runtime.
     { type: 'container', id: 'container', add_metadata_from_filepath: true },
@@ -63,9 +62,24 @@ function operators(config: StackConfig): Record<string, unknown>[] {
       : []),
     ...FROM_PATH.map(([from, to]) => ({ type: 'move', id: `${to}-attribute`, from: resourceField(from), to: resourceField(to) })),
     { type: 'add', id: 'node-attribute', field: resourceField('node'), value: `EXPR(env("${NODE_NAME_ENV}"))` },
-    { type: 'add', id: 'cluster-attribute', field: resourceField('cluster'), value: config.clusterName },
+    { type: 'add', id: 'cluster-attribute', field: resourceField('cluster'), value: values.shipping.clusterName },
     { type: 'add', id: 'agent-attribute', field: resourceField('agent'), value: ComponentName.OTEL_COLLECTOR },
   ];
+}
+
+/** What the collector's config.yaml is rendered from, resolved once. */
+export interface OtelCollectorFileValues {
+  /** Its slice of the config: the send queue's size. */
+  readonly settings: StackConfig['otelCollector'];
+  /** Where it ships, and the namespaces it leaves to Fluentd. */
+  readonly shipping: NodeLogShipping;
+  /** Namespaces whose JSON lines it parses into attributes ({@link otelJsonNamespaces}). */
+  readonly jsonNamespaces: readonly string[];
+}
+
+/** The {@link OtelCollectorFileValues} of a config. */
+export function otelCollectorFileValues(config: StackConfig, topology: Topology): OtelCollectorFileValues {
+  return { settings: config.otelCollector, shipping: nodeLogShipping(config, topology), jsonNamespaces: otelJsonNamespaces(config) };
 }
 
 /**
@@ -73,9 +87,8 @@ function operators(config: StackConfig): Record<string, unknown>[] {
  * endpoint; checkpoints and the send queue in file_storage; health and own metrics for the kubelet
  * and Prometheus.
  */
-export function otelCollectorConfig(config: StackConfig, topology: Topology): Record<string, unknown> {
-  const slice = config.otelCollector;
-  const skipped = nodeAgentSkippedNamespaces(config);
+export function otelCollectorFile(values: OtelCollectorFileValues): Record<string, unknown> {
+  const skipped = values.shipping.skippedNamespaces;
   const C = OtelComponent;
   return {
     extensions: {
@@ -94,7 +107,7 @@ export function otelCollectorConfig(config: StackConfig, topology: Topology): Re
         storage: C.storage,
         // Back-pressure (memory_limiter refusing, queue full) pauses reading instead of dropping.
         retry_on_failure: { enabled: true },
-        operators: operators(config),
+        operators: operators(values),
       },
     },
     processors: {
@@ -105,8 +118,8 @@ export function otelCollectorConfig(config: StackConfig, topology: Topology): Re
     exporters: {
       [C.exporter]: {
         // Loki's native OTLP ingestion; the exporter appends /v1/logs.
-        endpoint: endpointUrl(topology.loki, '/otlp'),
-        sending_queue: { enabled: true, sizer: 'requests', queue_size: slice.queueSize, storage: C.storage },
+        endpoint: endpointUrl(values.shipping.loki, '/otlp'),
+        sending_queue: { enabled: true, sizer: 'requests', queue_size: values.settings.queueSize, storage: C.storage },
         retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '0s' },
       },
     },
@@ -122,4 +135,9 @@ export function otelCollectorConfig(config: StackConfig, topology: Topology): Re
       },
     },
   };
+}
+
+/** The collector's config.yaml of a whole stack config (the form the tests and the `otelcol validate` check use). */
+export function otelCollectorConfig(config: StackConfig, topology: Topology): Record<string, unknown> {
+  return otelCollectorFile(otelCollectorFileValues(config, topology));
 }

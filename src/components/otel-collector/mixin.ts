@@ -92,7 +92,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 
 export const OTEL_COLLECTOR_MIXIN: Mixin = {
   name: 'otel-collector',
-  enabled: (config) => config.otelCollector.enabled,
   metrics: OTEL_COLLECTOR_METRICS,
   alertingRules: alerting,
 };

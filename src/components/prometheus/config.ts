@@ -1,6 +1,6 @@
 import type { StackConfig } from '../../config/schema';
 import { ComponentName, ScrapeAnnotations } from '../../common/names';
-import { endpointUrl, type Topology } from '../../common/topology';
+import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
 
 /** The subset of Prometheus's configuration file this stack writes, typed. */
 export interface RelabelConfig {
@@ -133,56 +133,91 @@ function kubeletJob(jobName: 'kubelet' | 'cadvisor', metricsPath: string): Scrap
   };
 }
 
-/** prometheus.yml for the stack. */
-export function prometheusConfig(config: StackConfig, topology: Topology): PrometheusConfigFile {
-  const namespaces = [config.namespaces.monitoring, config.namespaces.agents, config.namespaces.training];
-  const externalLabels: Record<string, string> = { cluster: config.clusterName };
-  if (config.prometheus.replicas > 1) {
+/** What prometheus.yml is rendered from: the `prometheus` slice, stack-wide values and the Services it sends to. */
+export interface PrometheusFileValues {
+  /** Its slice of the config (the replica count decides the replica label). */
+  readonly settings: StackConfig['prometheus'];
+  /** The `cluster` external label. */
+  readonly clusterName: string;
+  readonly scrapeInterval: string;
+  readonly evaluationInterval: string;
+  /** The namespaces whose pods it discovers and scrapes (its Roles grant exactly these). */
+  readonly scrapeNamespaces: readonly string[];
+  /** Alertmanager's Service, where alerts go. @default - Alertmanager is not deployed: no alerting */
+  readonly alertmanager?: Endpoint;
+  /** VictoriaMetrics's Service, where samples are remote-written. @default - VictoriaMetrics is not deployed: no remote_write */
+  readonly remoteWrite?: Endpoint;
+}
+
+/** The {@link PrometheusFileValues} of a config, resolved once (the component's build passes them to the construct). */
+export function prometheusFileValues(config: StackConfig, topology: Topology): PrometheusFileValues {
+  return {
+    settings: config.prometheus,
+    clusterName: config.clusterName,
+    scrapeInterval: config.scrapeInterval,
+    evaluationInterval: config.evaluationInterval,
+    scrapeNamespaces: [config.namespaces.monitoring, config.namespaces.agents, config.namespaces.training],
+    ...(config.alertmanager.enabled ? { alertmanager: topology.endpoint(ComponentName.ALERTMANAGER) } : {}),
+    ...(config.victoriaMetrics.enabled ? { remoteWrite: topology.endpoint(ComponentName.VICTORIA_METRICS) } : {}),
+  };
+}
+
+/** prometheus.yml from its values. */
+export function prometheusFile(values: PrometheusFileValues): PrometheusConfigFile {
+  const { alertmanager, remoteWrite } = values;
+  const replicated = values.settings.replicas > 1;
+  const externalLabels: Record<string, string> = { cluster: values.clusterName };
+  if (replicated) {
     externalLabels[REPLICA_LABEL] = '${POD_NAME}';
   }
   return {
     global: {
-      scrape_interval: config.scrapeInterval,
-      evaluation_interval: config.evaluationInterval,
+      scrape_interval: values.scrapeInterval,
+      evaluation_interval: values.evaluationInterval,
       external_labels: externalLabels,
     },
     rule_files: [`${RULES_DIR}/*.yaml`],
-    ...(config.alertmanager.enabled
-      ? {
+    ...(alertmanager === undefined
+      ? {}
+      : {
           alerting: {
             alert_relabel_configs: [{ regex: REPLICA_LABEL, action: 'labeldrop' }],
             alertmanagers: [
               {
                 api_version: 'v2',
-                kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [topology.alertmanager.namespace] } }],
+                kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [alertmanager.namespace] } }],
                 relabel_configs: [
-                  { source_labels: ['__meta_kubernetes_service_name'], regex: topology.alertmanager.service, action: 'keep' },
+                  { source_labels: ['__meta_kubernetes_service_name'], regex: alertmanager.service, action: 'keep' },
                   { source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'http', action: 'keep' },
                 ],
               },
             ],
           },
-        }
-      : {}),
-    ...(config.victoriaMetrics.enabled
-      ? {
+        }),
+    ...(remoteWrite === undefined
+      ? {}
+      : {
           remote_write: [
             {
-              url: endpointUrl(topology.victoriaMetrics, '/api/v1/write'),
+              url: endpointUrl(remoteWrite, '/api/v1/write'),
               // HA replicas scrape the same targets and differ only by the replica label: without it
               // their samples are identical series, which VictoriaMetrics deduplicates
               // (-dedup.minScrapeInterval = the scrape interval) into one copy.
-              ...(config.prometheus.replicas > 1 ? { write_relabel_configs: [{ regex: REPLICA_LABEL, action: 'labeldrop' }] } : {}),
+              ...(replicated ? { write_relabel_configs: [{ regex: REPLICA_LABEL, action: 'labeldrop' }] } : {}),
               queue_config: { max_samples_per_send: 10_000, capacity: 20_000 },
             },
           ],
-        }
-      : {}),
+        }),
     scrape_configs: [
-      podsJob(namespaces, false),
-      podsJob(namespaces, true),
+      podsJob(values.scrapeNamespaces, false),
+      podsJob(values.scrapeNamespaces, true),
       kubeletJob('kubelet', '/metrics'),
       kubeletJob('cadvisor', '/metrics/cadvisor'),
     ],
   };
+}
+
+/** prometheus.yml of a whole stack config (the form the tests and the promtool check validate). */
+export function prometheusConfig(config: StackConfig, topology: Topology): PrometheusConfigFile {
+  return prometheusFile(prometheusFileValues(config, topology));
 }

@@ -1,5 +1,4 @@
 import { ComponentName } from '../../common/names';
-import type { StackConfig } from '../../config/schema';
 import {
   dashboard,
   dashboardDef,
@@ -12,7 +11,7 @@ import {
   Unit,
   type RowSpec,
 } from '../../monitoring/dashboard';
-import type { DashboardDef, MixinContext } from '../../monitoring/mixin';
+import type { DashboardDef, MixinContext, MonitoredWorkload } from '../../monitoring/mixin';
 import { sel } from '../../monitoring/selectors';
 
 const { PROMETHEUS, ALERTMANAGER, LOKI, PROMTAIL, VICTORIA_METRICS, FLUENTD, OTEL_COLLECTOR } = ComponentName;
@@ -21,39 +20,15 @@ const NS = { namespace: '~$namespace' };
 /** Targets of the jobs picked in the `job` variable. */
 const TARGETS = { job: '~$job', namespace: '~$namespace' };
 
-/** Jobs of the stack's scrape targets under this config (`job` = app.kubernetes.io/name, plus the kubelet jobs). */
-export function stackJobs(config: StackConfig): string[] {
-  const enabled: Record<ComponentName, boolean> = {
-    [ComponentName.FL_SERVER]: config.fl.enabled,
-    [ComponentName.FL_CLIENT]: config.fl.enabled,
-    [ComponentName.PROMETHEUS]: config.prometheus.enabled,
-    [ComponentName.GRAFANA]: config.grafana.enabled,
-    [ComponentName.LOKI]: config.loki.enabled,
-    [ComponentName.PROMTAIL]: config.promtail.enabled,
-    [ComponentName.ALERTMANAGER]: config.alertmanager.enabled,
-    [ComponentName.VICTORIA_METRICS]: config.victoriaMetrics.enabled,
-    [ComponentName.DCGM_EXPORTER]: config.dcgmExporter.enabled,
-    [ComponentName.FLUENTD]: config.fluentd.enabled,
-    [ComponentName.NODE_EXPORTER]: config.nodeExporter.enabled,
-    [ComponentName.KUBE_STATE_METRICS]: config.kubeStateMetrics.enabled,
-    [ComponentName.OTEL_COLLECTOR]: config.otelCollector.enabled,
-  };
-  return [...Object.values(ComponentName).filter((name) => enabled[name]), 'kubelet', 'cadvisor'];
+/** Deployed workloads, in the order of the names' vocabulary ({@link ComponentName}), optionally only those with volumes. */
+function deployedNames(deployed: readonly MonitoredWorkload[], onlyWithVolumes = false): ComponentName[] {
+  const names = new Set(deployed.filter((w) => !onlyWithVolumes || (w.persistentVolume ?? false)).map((w) => w.name));
+  return Object.values(ComponentName).filter((name) => names.has(name));
 }
 
-/**
- * The PVC-backed components and whether this config deploys them. Their claims are named after
- * them (StatefulSets: `data-<name>-<ordinal>`, Grafana: `<name>-data`).
- */
-function volumeComponents(config: StackConfig): ComponentName[] {
-  const enabled: Partial<Record<ComponentName, boolean>> = {
-    [PROMETHEUS]: config.prometheus.enabled,
-    [ALERTMANAGER]: config.alertmanager.enabled,
-    [VICTORIA_METRICS]: config.victoriaMetrics.enabled,
-    [LOKI]: config.loki.enabled,
-    [ComponentName.GRAFANA]: config.grafana.enabled,
-  };
-  return Object.values(ComponentName).filter((name) => enabled[name] === true);
+/** Jobs of the stack's scrape targets (`job` = app.kubernetes.io/name of each deployed workload, plus the kubelet jobs). */
+export function stackJobs(deployed: readonly MonitoredWorkload[]): string[] {
+  return [...deployedNames(deployed), 'kubelet', 'cadvisor'];
 }
 
 /** Used fraction of a component's volumes, per claim. */
@@ -74,9 +49,9 @@ function gaugeIncreaseBy(by: string, metric: string, component: ComponentName): 
 }
 
 /** The queries of the stack health dashboard (layout below). */
-function stackQueries(config: StackConfig) {
+function stackQueries(deployed: readonly MonitoredWorkload[]) {
   return {
-    jobs: labelValues(sel('up', PROMETHEUS, { job: `~${stackJobs(config).join('|')}`, ...NS }), 'job'),
+    jobs: labelValues(sel('up', PROMETHEUS, { job: `~${stackJobs(deployed).join('|')}`, ...NS }), 'job'),
     targetsUp: `sum by (job) (${sel('up', PROMETHEUS, TARGETS)})`,
     targetsDown: `count(${sel('up', PROMETHEUS, TARGETS)} == 0) or vector(0)`,
     targetsTotal: `count(${sel('up', PROMETHEUS, TARGETS)})`,
@@ -114,7 +89,7 @@ function stackQueries(config: StackConfig) {
 /** Health of the observability stack itself: scrapes, rules, remote write, alerting, logs pipeline. */
 export function prometheusDashboards(ctx: MixinContext): DashboardDef[] {
   const { config } = ctx;
-  const q = stackQueries(config);
+  const q = stackQueries(ctx.deployed);
   const rows: RowSpec[] = [
     {
       title: 'Scrape targets',
@@ -189,7 +164,8 @@ export function prometheusDashboards(ctx: MixinContext): DashboardDef[] {
       ],
     });
   }
-  const volumes = volumeComponents(config);
+  // PVC-backed workloads: their claims are named after them (StatefulSets: `data-<name>-<ordinal>`, Grafana: `<name>-data`).
+  const volumes = deployedNames(ctx.deployed, true);
   if (volumes.length > 0) {
     rows.push({
       title: 'Volumes',

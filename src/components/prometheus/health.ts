@@ -1,6 +1,7 @@
 import { ComponentName } from '../../common/names';
 import { parseJson, listSome, readyCheck, type ComponentProbe, type HttpCheck } from '../../health/probe';
 import { critical, ok, warning, type Outcome } from '../../health/status';
+import { PrometheusApi } from './api';
 
 /** One active target of `/api/v1/targets`. */
 interface Target {
@@ -109,7 +110,6 @@ function ruleFailuresCheck(): HttpCheck {
 /** Prometheus: ready, its targets up, its rules evaluating. */
 export const PROMETHEUS_PROBE: ComponentProbe = {
   component: ComponentName.PROMETHEUS,
-  enabled: (config) => config.prometheus.enabled,
-  endpoint: (topology) => topology.prometheus,
-  checks: () => [readyCheck('ready', '/-/ready'), targetsCheck(), rulesCheck(), ruleFailuresCheck()],
+  endpoint: (topology) => topology.endpoint(ComponentName.PROMETHEUS),
+  checks: () => [readyCheck('ready', PrometheusApi.ready), targetsCheck(), rulesCheck(), ruleFailuresCheck()],
 };

@@ -1,6 +1,6 @@
 import { ComponentName } from '../../common/names';
 import { parseDuration } from '../../config/values';
-import { counterIncreasing } from '../../monitoring/alert-presets';
+import { counterIncreasing, SERVICE_DOWN } from '../../monitoring/alert-presets';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
 import { sel } from '../../monitoring/selectors';
@@ -9,8 +9,6 @@ import { CADVISOR_METRICS, KUBELET_METRICS, PROMETHEUS_METRICS } from './metrics
 
 const P = ComponentName.PROMETHEUS;
 
-/** The alert that pages for any scrape target that is down; the per-component "…Down" alerts yield to it. */
-export const SERVICE_DOWN = 'ServiceDown';
 
 /** Free fraction of every PVC in a namespace (all PVC-backed components of the stack live in the monitoring namespace). */
 export function volumeFreeRatio(namespace: string): string {
@@ -192,7 +190,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 /** Prometheus's self-monitoring, the stack's volumes, plus the kubelet/cAdvisor series it scrapes. */
 export const PROMETHEUS_MIXIN: Mixin = {
   name: 'prometheus',
-  enabled: (config) => config.prometheus.enabled,
   metrics: [...PROMETHEUS_METRICS, ...CADVISOR_METRICS, ...KUBELET_METRICS],
   alertingRules: alerting,
   dashboards: prometheusDashboards,

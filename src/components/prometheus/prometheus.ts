@@ -1,38 +1,46 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import type { StackConfig } from '../../config/schema';
-import { ComponentName, ComponentRole, Ports } from '../../common/names';
-import type { Topology } from '../../common/topology';
+import { configFiles } from '../../common/config-file';
+import { ComponentName, ComponentRole } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
+import { endpointUrl, type Endpoint } from '../../common/topology';
 import {
   claimVolume,
-  configChecksum,
+  containerPorts,
   containerResources,
   httpProbe,
   imageOf,
   objectMeta,
-  resolveImage,
   restrictedContainerSecurity,
   statefulWorkload,
   componentService,
   componentClusterRole,
   componentServiceAccount,
   type ComponentIdentity,
+  type ComponentProps,
 } from '../../common/workload';
 import { kplus } from '../../k8s';
-import { prometheusConfig, RULES_DIR } from './config';
+import { PrometheusApi } from './api';
+import { prometheusFile, RULES_DIR, type PrometheusFileValues } from './config';
 
-/** Props of {@link Prometheus}. */
-export interface PrometheusProps {
-  /** The whole validated config; Prometheus reads its own slice, the namespaces and scrape settings. */
-  readonly config: StackConfig;
-  readonly topology: Topology;
+/** Props of {@link Prometheus}: what prometheus.yml is rendered from, and what only the workload needs. */
+export interface PrometheusProps extends ComponentProps, PrometheusFileValues {
+  /** Its own Service: the external URL of the links in its alerts. */
+  readonly endpoint: Endpoint;
   /** Rule files to load, file name → YAML text (collected from every component's mixin). */
   readonly ruleFiles: Readonly<Record<string, string>>;
 }
 
 /** The Prometheus `nobody` user of the upstream image. */
 const PROMETHEUS_UID = 65534;
+
+/** Where prometheus.yml is mounted. */
+const CONFIG_DIR = '/etc/prometheus/config';
+const CONFIG_FILE = 'prometheus.yml';
+/** Its TSDB directory (the PVC). */
+const DATA_DIR = '/prometheus';
+
+const HTTP = { name: 'http', port: PrometheusApi.port };
 
 /**
  * Prometheus as a StatefulSet: kubernetes_sd scraping of the stack's namespaces and the kubelets,
@@ -45,16 +53,10 @@ export class Prometheus extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusProps) {
     super(scope, id);
-    const { config, topology } = props;
-    const slice = config.prometheus;
-    this.identity = {
-      name: ComponentName.PROMETHEUS,
-      role: ComponentRole.METRICS,
-      namespace: config.namespaces.monitoring,
-      image: resolveImage('prometheus', slice.image),
-    };
+    const slice = props.settings;
+    this.identity = { name: ComponentName.PROMETHEUS, role: ComponentRole.METRICS, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    this.configText = stringify(prometheusConfig(config, topology), { lineWidth: 0 });
+    this.configText = stringify(prometheusFile(props), { lineWidth: 0 });
     const ruleNames = Object.keys(props.ruleFiles).sort();
 
     const serviceAccount = componentServiceAccount(this, me);
@@ -65,54 +67,57 @@ export class Prometheus extends Construct {
     clusterRole.allowRead(kplus.ApiResource.NODES);
     clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }));
     clusterRole.allow(['get'], kplus.NonApiResource.of('/metrics'));
-    for (const ns of [config.namespaces.monitoring, config.namespaces.agents, config.namespaces.training]) {
+    for (const ns of props.scrapeNamespaces) {
       const role = new kplus.Role(this, `role-${ns}`, { metadata: { ...objectMeta(me), namespace: ns } });
       role.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS, kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS);
       new kplus.RoleBinding(this, `binding-${ns}`, { metadata: { ...objectMeta(me), namespace: ns }, role }).addSubjects(serviceAccount);
     }
 
-    const configMap = new kplus.ConfigMap(this, 'config', { metadata: objectMeta(me, `${me.name}-config`), data: { 'prometheus.yml': this.configText } });
-    const rulesMap = new kplus.ConfigMap(this, 'rules', {
-      metadata: objectMeta(me, `${me.name}-rules`),
-      data: Object.fromEntries(ruleNames.map((name) => [name, props.ruleFiles[name]])),
+    // A change of a rule file rolls the pods like a change of prometheus.yml.
+    const config = configFiles(this, me, {
+      files: { [CONFIG_FILE]: this.configText },
+      mountPath: CONFIG_DIR,
+      alsoChecksummed: ruleNames.map((n) => `${n}\n${props.ruleFiles[n]}`),
+    });
+    const rules = configFiles(this, me, {
+      id: 'rules',
+      files: Object.fromEntries(ruleNames.map((name) => [name, props.ruleFiles[name]])),
+      mountPath: RULES_DIR,
     });
 
-    const checksum = configChecksum(this.configText, ...ruleNames.map((n) => `${n}\n${props.ruleFiles[n]}`));
     const sts = statefulWorkload(this, me, {
       replicas: slice.replicas,
       user: PROMETHEUS_UID,
       serviceAccount,
       apiAccess: true,
-      annotations: { 'checksum/config': checksum, ...scrapeAnnotations(Ports.prometheus) },
+      annotations: { ...config.annotations, ...scrapeAnnotations(HTTP.port) },
       terminationGraceSeconds: 120,
       storage: slice.storage,
-      ports: [{ name: 'http', port: Ports.prometheus }],
+      ports: [HTTP],
     });
+    const ready = { path: PrometheusApi.ready, port: HTTP.port };
     sts.addContainer({
       name: 'prometheus',
       ...imageOf(me),
       args: [
-        '--config.file=/etc/prometheus/config/prometheus.yml',
-        '--storage.tsdb.path=/prometheus',
+        `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
+        `--storage.tsdb.path=${DATA_DIR}`,
         `--storage.tsdb.retention.time=${slice.retention}`,
         `--storage.tsdb.retention.size=${slice.retentionSize.replace(/i$/, '')}B`,
-        `--web.listen-address=:${Ports.prometheus}`,
-        `--web.external-url=http://${topology.prometheus.service}.${topology.prometheus.namespace}.svc:${Ports.prometheus}`,
+        `--web.listen-address=:${HTTP.port}`,
+        `--web.external-url=${endpointUrl(props.endpoint)}`,
       ],
       envVariables: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
-      ports: [{ name: 'http', number: Ports.prometheus }],
+      ports: containerPorts([HTTP]),
       resources: containerResources(slice.resources),
       securityContext: restrictedContainerSecurity(PROMETHEUS_UID),
-      readiness: httpProbe('/-/ready', Ports.prometheus, 5, 3),
-      liveness: httpProbe('/-/healthy', Ports.prometheus, 15, 6),
-      startup: httpProbe('/-/ready', Ports.prometheus, 10, 60),
-      volumeMounts: [
-        { path: '/etc/prometheus/config', volume: kplus.Volume.fromConfigMap(this, 'config-vol', configMap, { name: 'config' }), readOnly: true },
-        { path: RULES_DIR, volume: kplus.Volume.fromConfigMap(this, 'rules-vol', rulesMap, { name: 'rules' }), readOnly: true },
-        { path: '/prometheus', volume: claimVolume(this, 'data') },
-      ],
+      readiness: httpProbe({ ...ready, periodSeconds: 5 }),
+      liveness: httpProbe({ path: PrometheusApi.healthy, port: HTTP.port, periodSeconds: 15, failureThreshold: 6 }),
+      // Replaying a large WAL takes a while: up to 10 minutes before the liveness probe counts.
+      startup: httpProbe({ ...ready, failureThreshold: 60 }),
+      volumeMounts: [config.mount, rules.mount, { path: DATA_DIR, volume: claimVolume(this, 'data') }],
     });
 
-    componentService(this, 'service', me, [{ name: 'http', port: Ports.prometheus }]);
+    componentService(this, 'service', me, [HTTP]);
   }
 }

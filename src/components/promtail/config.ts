@@ -1,18 +1,18 @@
 import type { StackConfig } from '../../config/schema';
-import { Ports } from '../../common/names';
+import { nodeLogShipping, POD_LOGS_DIR, type NodeLogShipping } from '../../common/log-agent';
+import { ComponentName, Ports } from '../../common/names';
 import { endpointUrl, type Topology } from '../../common/topology';
-import { nodeAgentSkippedNamespaces } from '../../common/log-routing';
 
 /** Where Promtail keeps its read positions on the node. */
 export const PROMTAIL_STATE_DIR = '/run/promtail';
 
 /** promtail.yaml: this node's pods (expanded from $HOSTNAME), CRI stage, Kubernetes labels. */
-export function promtailConfig(config: StackConfig, topology: Topology): Record<string, unknown> {
-  const skip = nodeAgentSkippedNamespaces(config);
+export function promtailFile(shipping: NodeLogShipping): Record<string, unknown> {
+  const skip = shipping.skippedNamespaces;
   return {
     server: { http_listen_port: Ports.promtail, grpc_listen_port: 0, log_format: 'json' },
     positions: { filename: `${PROMTAIL_STATE_DIR}/positions.yaml` },
-    clients: [{ url: endpointUrl(topology.loki, '/loki/api/v1/push'), external_labels: { cluster: config.clusterName, agent: 'promtail' } }],
+    clients: [{ url: endpointUrl(shipping.loki, '/loki/api/v1/push'), external_labels: { cluster: shipping.clusterName, agent: ComponentName.PROMTAIL } }],
     scrape_configs: [
       {
         job_name: 'kubernetes-pods',
@@ -29,7 +29,7 @@ export function promtailConfig(config: StackConfig, topology: Topology): Record<
           {
             source_labels: ['__meta_kubernetes_pod_uid', '__meta_kubernetes_pod_container_name'],
             separator: '/',
-            replacement: '/var/log/pods/*$1/*.log',
+            replacement: `${POD_LOGS_DIR}/*$1/*.log`,
             target_label: '__path__',
             action: 'replace',
           },
@@ -37,4 +37,9 @@ export function promtailConfig(config: StackConfig, topology: Topology): Record<
       },
     ],
   };
+}
+
+/** promtail.yaml of a whole stack config (the form the tests and the reference-schema check use). */
+export function promtailConfig(config: StackConfig, topology: Topology): Record<string, unknown> {
+  return promtailFile(nodeLogShipping(config, topology));
 }

@@ -25,7 +25,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 
 export const PROMTAIL_MIXIN: Mixin = {
   name: 'promtail',
-  enabled: (config) => config.promtail.enabled,
   metrics: PROMTAIL_METRICS,
   alertingRules: alerting,
 };

@@ -1,38 +1,32 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
+import { logAgent, type NodeLogShipping } from '../../common/log-agent';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
-import type { Topology } from '../../common/topology';
-import { scrapeAnnotations } from '../../common/scrape';
-import {
-  agentContainerSecurity,
-  componentClusterRole,
-  componentServiceAccount,
-  configChecksum,
-  containerResources,
-  daemonWorkload,
-  hostVolume,
-  httpProbe,
-  imageOf,
-  objectMeta,
-  resolveImage,
-  scratchVolume,
-  type ComponentIdentity,
-} from '../../common/workload';
+import type { ComponentIdentity, ComponentProps } from '../../common/workload';
 import { kplus } from '../../k8s';
-import { PROMTAIL_STATE_DIR, promtailConfig } from './config';
+import { PROMTAIL_STATE_DIR, promtailFile } from './config';
+
+/** Where promtail.yaml is mounted. */
+const CONFIG_DIR = '/etc/promtail';
+const CONFIG_FILE = 'promtail.yaml';
+
+/** Its HTTP server: metrics and `/ready`. */
+const HTTP = { name: 'http', port: Ports.promtail };
 
 /** Props of {@link Promtail}. */
-export interface PromtailProps {
-  readonly config: StackConfig;
-  readonly topology: Topology;
+export interface PromtailProps extends ComponentProps {
+  /** Its slice of the config: resources. */
+  readonly settings: StackConfig['promtail'];
+  /** Where it ships, and the namespaces it leaves to Fluentd. */
+  readonly shipping: NodeLogShipping;
 }
 
 /**
  * Promtail, the log agent shipping pod logs to Loki. Promtail reached end-of-life on 2026-03-02 and
  * is gone from Loki 3.7: it is pinned to its last release line, synth warns, and the agent is one
- * component that Grafana Alloy can replace. Host access, and why: read-only /var/log/pods (root-owned
- * files: runs as uid 0 with no capabilities), a hostPath directory for its read positions.
+ * component that Grafana Alloy can replace. Host access ({@link logAgent}): read-only /var/log/pods,
+ * a hostPath directory for its read positions; it reads pods from the API to find this node's.
  */
 export class Promtail extends Construct {
   public readonly identity: ComponentIdentity;
@@ -43,36 +37,19 @@ export class Promtail extends Construct {
 
   constructor(scope: Construct, id: string, props: PromtailProps) {
     super(scope, id);
-    const slice = props.config.promtail;
-    this.identity = { name: ComponentName.PROMTAIL, role: ComponentRole.LOG_AGENT, namespace: props.config.namespaces.agents, image: resolveImage('promtail', slice.image) };
-    const me = this.identity;
-    this.configText = stringify(promtailConfig(props.config, props.topology), { lineWidth: 0 });
-    const serviceAccount = componentServiceAccount(this, me);
-    const role = componentClusterRole(this, me, serviceAccount);
-    role.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS);
-    const configMap = new kplus.ConfigMap(this, 'config', { metadata: objectMeta(me, `${me.name}-config`), data: { 'promtail.yaml': this.configText } });
-    const ds = daemonWorkload(this, me, {
-      user: 0,
-      serviceAccount,
-      apiAccess: true,
-      annotations: { 'checksum/config': configChecksum(this.configText), ...scrapeAnnotations(Ports.promtail) },
-    });
-    ds.addContainer({
-      name: 'promtail',
-      ...imageOf(me),
-      args: ['-config.file=/etc/promtail/promtail.yaml', '-config.expand-env=true'],
-      envVariables: { HOSTNAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
-      ports: [{ name: 'http', number: Ports.promtail }],
-      resources: containerResources(slice.resources),
-      securityContext: agentContainerSecurity(0),
-      readiness: httpProbe('/ready', Ports.promtail, 10),
-      liveness: httpProbe('/ready', Ports.promtail, 30, 5),
-      volumeMounts: [
-        { path: '/etc/promtail', volume: kplus.Volume.fromConfigMap(this, 'config-vol', configMap, { name: 'config' }), readOnly: true },
-        { path: '/var/log/pods', volume: hostVolume(this, 'pods', '/var/log/pods'), readOnly: true },
-        { path: PROMTAIL_STATE_DIR, volume: hostVolume(this, 'state', '/var/lib/fl-observability/promtail', kplus.HostPathVolumeType.DIRECTORY_OR_CREATE) },
-        { path: '/tmp', volume: scratchVolume(this, 'tmp') },
-      ],
+    this.identity = { name: ComponentName.PROMTAIL, role: ComponentRole.LOG_AGENT, namespace: props.namespace, image: props.image };
+    this.configText = stringify(promtailFile(props.shipping), { lineWidth: 0 });
+    logAgent(this, this.identity, {
+      configFile: { name: CONFIG_FILE, text: this.configText, mountPath: CONFIG_DIR },
+      args: [`-config.file=${CONFIG_DIR}/${CONFIG_FILE}`, '-config.expand-env=true'],
+      // promtail.yaml selects this node's pods with ${HOSTNAME}.
+      nodeNameEnv: 'HOSTNAME',
+      ports: [HTTP],
+      metricsPort: HTTP.port,
+      health: { path: '/ready', port: HTTP.port },
+      stateDir: PROMTAIL_STATE_DIR,
+      reads: [kplus.ApiResource.PODS],
+      resources: props.settings.resources,
     });
   }
 }

@@ -1,10 +1,10 @@
 import { ComponentName } from '../../common/names';
 import { readyCheck, type ComponentProbe } from '../../health/probe';
+import { VictoriaMetricsApi } from './api';
 
 /** VictoriaMetrics: `/health`. */
 export const VICTORIA_METRICS_PROBE: ComponentProbe = {
   component: ComponentName.VICTORIA_METRICS,
-  enabled: (config) => config.victoriaMetrics.enabled,
-  endpoint: (topology) => topology.victoriaMetrics,
-  checks: () => [readyCheck('health', '/health')],
+  endpoint: (topology) => topology.endpoint(ComponentName.VICTORIA_METRICS),
+  checks: () => [readyCheck('health', VictoriaMetricsApi.health)],
 };

@@ -74,7 +74,6 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
 
 export const VICTORIA_METRICS_MIXIN: Mixin = {
   name: 'victoria-metrics',
-  enabled: (config) => config.victoriaMetrics.enabled,
   metrics: VICTORIA_METRICS_METRICS,
   alertingRules: alerting,
 };

@@ -1,37 +1,47 @@
 import { Construct } from 'constructs';
 import type { StackConfig } from '../../config/schema';
 import { parseDuration } from '../../config/values';
-import { ComponentName, ComponentRole, Ports } from '../../common/names';
+import { checksumAnnotation } from '../../common/config-file';
+import { ComponentName, ComponentRole } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
 import {
   claimVolume,
   componentService,
   componentServiceAccount,
-  configChecksum,
+  containerPorts,
   containerResources,
   httpProbe,
   imageOf,
-  resolveImage,
   restrictedContainerSecurity,
   statefulWorkload,
   type ComponentIdentity,
+  type ComponentProps,
 } from '../../common/workload';
+import { VictoriaMetricsApi } from './api';
 
 /** Props of {@link VictoriaMetrics}. */
-export interface VictoriaMetricsProps {
-  readonly config: StackConfig;
+export interface VictoriaMetricsProps extends ComponentProps {
+  /** Its slice of the config: retention, storage, resources. */
+  readonly settings: StackConfig['victoriaMetrics'];
+  /** The stack's scrape interval: samples of Prometheus HA replicas closer than this are deduplicated. */
+  readonly scrapeInterval: string;
 }
 
 const VM_UID = 65534;
 
+/** Its data directory (the PVC). */
+const DATA_DIR = '/storage';
+
+const HTTP = { name: 'http', port: VictoriaMetricsApi.port };
+
 /** The command-line flags of victoria-metrics (it has no config file). */
-export function victoriaMetricsArgs(config: StackConfig): string[] {
+export function victoriaMetricsArgs(values: Pick<VictoriaMetricsProps, 'settings' | 'scrapeInterval'>): string[] {
   return [
-    '-storageDataPath=/storage',
-    `-retentionPeriod=${config.victoriaMetrics.retention}`,
-    `-httpListenAddr=:${Ports.victoriaMetrics}`,
+    `-storageDataPath=${DATA_DIR}`,
+    `-retentionPeriod=${values.settings.retention}`,
+    `-httpListenAddr=:${HTTP.port}`,
     // Prometheus HA replicas write the same series: keep one sample per scrape interval.
-    `-dedup.minScrapeInterval=${Math.round(parseDuration(config.scrapeInterval)! / 1000)}s`,
+    `-dedup.minScrapeInterval=${Math.round(parseDuration(values.scrapeInterval)! / 1000)}s`,
     '-search.maxUniqueTimeseries=300000',
     '-loggerFormat=json',
   ];
@@ -43,34 +53,31 @@ export class VictoriaMetrics extends Construct {
 
   constructor(scope: Construct, id: string, props: VictoriaMetricsProps) {
     super(scope, id);
-    const slice = props.config.victoriaMetrics;
-    this.identity = {
-      name: ComponentName.VICTORIA_METRICS,
-      role: ComponentRole.METRICS_STORAGE,
-      namespace: props.config.namespaces.monitoring,
-      image: resolveImage('victoriaMetrics', slice.image),
-    };
+    const slice = props.settings;
+    this.identity = { name: ComponentName.VICTORIA_METRICS, role: ComponentRole.METRICS_STORAGE, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    const args = victoriaMetricsArgs(props.config);
+    const args = victoriaMetricsArgs(props);
     const sts = statefulWorkload(this, me, {
       replicas: 1,
       user: VM_UID,
       serviceAccount: componentServiceAccount(this, me),
-      annotations: { 'checksum/config': configChecksum(...args), ...scrapeAnnotations(Ports.victoriaMetrics) },
+      // No config file: a change of its flags rolls the pod.
+      annotations: { ...checksumAnnotation(...args), ...scrapeAnnotations(HTTP.port) },
       storage: slice.storage,
-      ports: [{ name: 'http', port: Ports.victoriaMetrics }],
+      ports: [HTTP],
     });
+    const health = { path: VictoriaMetricsApi.health, port: HTTP.port };
     sts.addContainer({
       name: 'victoria-metrics',
       ...imageOf(me),
       args,
-      ports: [{ name: 'http', number: Ports.victoriaMetrics }],
+      ports: containerPorts([HTTP]),
       resources: containerResources(slice.resources),
       securityContext: restrictedContainerSecurity(VM_UID),
-      readiness: httpProbe('/health', Ports.victoriaMetrics, 10),
-      liveness: httpProbe('/health', Ports.victoriaMetrics, 30, 6),
-      volumeMounts: [{ path: '/storage', volume: claimVolume(this, 'data') }],
+      readiness: httpProbe(health),
+      liveness: httpProbe({ ...health, periodSeconds: 30, failureThreshold: 6 }),
+      volumeMounts: [{ path: DATA_DIR, volume: claimVolume(this, 'data') }],
     });
-    componentService(this, 'service', me, [{ name: 'http', port: Ports.victoriaMetrics }]);
+    componentService(this, 'service', me, [HTTP]);
   }
 }

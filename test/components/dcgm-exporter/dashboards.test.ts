@@ -1,5 +1,6 @@
 import { dcgmExporterDashboards } from '../../../src/components/dcgm-exporter/dashboards';
-import { dashboardsProblems, DashboardFolder } from '../../../src/monitoring/dashboard';
+import { DashboardFolder } from '../../../src/monitoring/dashboard';
+import { dashboardsProblems } from '../../../src/monitoring/dashboard-check';
 import { contextOf, panelsOf, panel, exprsOf, variable } from '../../dashboard-helpers';
 import { resolveConfig } from '../../../src/config/loader';
 import type { DashboardDef } from '../../../src/monitoring/mixin';

@@ -35,7 +35,7 @@ beforeAll(async () => {
       FL_SERVER_PORT: String(fleet),
       FL_METRICS_HOST: '127.0.0.1',
       FL_METRICS_PORT: String(metrics),
-      FL_ROUND_DURATION_BUCKETS: flServerEnv(configOf()).FL_ROUND_DURATION_BUCKETS,
+      FL_ROUND_DURATION_BUCKETS: flServerEnv(configOf().fl).FL_ROUND_DURATION_BUCKETS,
     },
   });
   exposition = (await httpGet(`${server.url}/metrics`)).body;

@@ -1,6 +1,6 @@
 import { fluentdNamespaces, fluentdShipsToLoki } from '../../../src/common/log-routing';
 import { fluentdConfig, renderFluentd } from '../../../src/components/fluentd/config';
-import { topologyOf } from '../../../src/common/topology';
+import { stackTopology } from '../../../src/component-list';
 import { resolveConfig } from '../../../src/config/loader';
 
 // No fluentd binary is reachable here: the builder's exact text is the test.
@@ -12,7 +12,7 @@ test('renders nested directives with two-space indentation', () => {
 
 test('the default config: CRI tail of the training namespace, metadata, JSON parse, Loki output', () => {
   const config = resolveConfig();
-  const text = renderFluentd(fluentdConfig(config, topologyOf(config)));
+  const text = renderFluentd(fluentdConfig(config, stackTopology(config)));
   expect(text).toBe(
     [
       '<system>',
@@ -89,7 +89,7 @@ test('the default config: CRI tail of the training namespace, metadata, JSON par
 
 test('forward output; no Elasticsearch output, which the image could not run', () => {
   const forward = resolveConfig({ overrides: { fluentd: { output: { type: 'forward', host: 'aggregator.logging', port: 24224 } } } });
-  expect(renderFluentd(fluentdConfig(forward, topologyOf(forward)))).toContain('<match kubernetes.**>\n  @type forward\n  <server>\n    host aggregator.logging\n    port 24224\n  </server>');
+  expect(renderFluentd(fluentdConfig(forward, stackTopology(forward)))).toContain('<match kubernetes.**>\n  @type forward\n  <server>\n    host aggregator.logging\n    port 24224\n  </server>');
   expect(() => resolveConfig({ overrides: { fluentd: { output: { type: 'elasticsearch', host: 'es', port: 9200 } } } })).toThrow(
     "fluentd.output.type: Invalid discriminator value. Expected 'loki' | 'forward' (got \"elasticsearch\")",
   );

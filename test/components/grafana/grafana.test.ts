@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { DatasourceUid } from '../../../src/components/grafana/config';
+import { DatasourceUid } from '../../../src/monitoring/datasources';
 import { configOf, find, synthStack, type K8sObject } from '../../helpers';
 
 const objects = synthStack();

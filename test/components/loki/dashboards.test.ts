@@ -1,5 +1,6 @@
 import { lokiDashboards } from '../../../src/components/loki/dashboards';
-import { dashboardsProblems, DashboardFolder } from '../../../src/monitoring/dashboard';
+import { DashboardFolder } from '../../../src/monitoring/dashboard';
+import { dashboardsProblems } from '../../../src/monitoring/dashboard-check';
 import { parseLogQL } from '../../../src/monitoring/promql';
 import { contextOf, panelsOf, panel, exprsOf, variable } from '../../dashboard-helpers';
 import type { DashboardDef } from '../../../src/monitoring/mixin';

@@ -7,14 +7,14 @@ import {
   otelJsonNamespaces,
 } from '../../../src/components/otel-collector/config';
 import { promtailConfig } from '../../../src/components/promtail/config';
-import { topologyOf } from '../../../src/common/topology';
+import { stackTopology } from '../../../src/component-list';
 import { resolveConfig } from '../../../src/config/loader';
 
 type Operator = { type: string; id: string; if?: string; from?: string; to?: string; field?: string; value?: string };
 type Doc = Record<string, any>;
 const build = (overrides: Record<string, unknown> = {}): Doc => {
   const config = resolveConfig({ overrides });
-  return otelCollectorConfig(config, topologyOf(config));
+  return otelCollectorConfig(config, stackTopology(config));
 };
 const receiver = (doc: Doc): Doc => doc.receivers[OtelComponent.receiver];
 const ops = (doc: Doc): Operator[] => receiver(doc).operators;
@@ -35,7 +35,7 @@ test('CRI and docker logs: the container operator detects the format and takes t
 
 test('streams carry the same labels as Promtail sets, under the same names', () => {
   const config = resolveConfig({ overrides: { promtail: { enabled: true }, otelCollector: { enabled: false } } });
-  const promtailLabels = (promtailConfig(config, topologyOf(config)) as Doc).scrape_configs[0].relabel_configs
+  const promtailLabels = (promtailConfig(config, stackTopology(config)) as Doc).scrape_configs[0].relabel_configs
     .map((r: { target_label?: string }) => r.target_label)
     .filter((l: string | undefined) => l !== undefined && !l.startsWith('__'));
   const set = ops(build()).filter((o) => o.type === 'move' || o.type === 'add').map((o) => /^resource\["(.+)"\]$/.exec(o.to ?? o.field ?? '')![1]);

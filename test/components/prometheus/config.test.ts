@@ -1,10 +1,10 @@
 import { prometheusConfig, REPLICA_LABEL, RULES_DIR } from '../../../src/components/prometheus/config';
-import { topologyOf } from '../../../src/common/topology';
+import { stackTopology } from '../../../src/component-list';
 import { resolveConfig } from '../../../src/config/loader';
 
 const build = (profile: 'minikube' | 'production' = 'minikube', overrides = {}) => {
   const config = resolveConfig({ profile, overrides });
-  return prometheusConfig(config, topologyOf(config));
+  return prometheusConfig(config, stackTopology(config));
 };
 
 test('scrape jobs: opted-in pods (plain and honor_labels), kubelet and cAdvisor', () => {
@@ -41,11 +41,11 @@ test('disabled VictoriaMetrics and Alertmanager leave no dangling targets', () =
 
 test('HA replicas write one copy: the replica label is dropped on the remote_write path only', () => {
   const config = resolveConfig({ profile: 'production' });
-  const c = prometheusConfig(config, topologyOf(config));
+  const c = prometheusConfig(config, stackTopology(config));
   expect(c.global.external_labels).toHaveProperty('prometheus_replica');
   expect(c.remote_write?.[0]?.write_relabel_configs).toEqual([{ regex: 'prometheus_replica', action: 'labeldrop' }]);
   // Alerts drop it too (Alertmanager deduplicates identical alerts); queries keep it.
   expect(c.alerting?.alert_relabel_configs).toEqual([{ regex: 'prometheus_replica', action: 'labeldrop' }]);
   const single = resolveConfig();
-  expect(prometheusConfig(single, topologyOf(single)).remote_write?.[0]?.write_relabel_configs).toBeUndefined();
+  expect(prometheusConfig(single, stackTopology(single)).remote_write?.[0]?.write_relabel_configs).toBeUndefined();
 });

@@ -1,5 +1,7 @@
 import { prometheusDashboards, stackJobs } from '../../../src/components/prometheus/dashboards';
-import { dashboardsProblems, DashboardFolder } from '../../../src/monitoring/dashboard';
+import { deployedWorkloads } from '../../../src/component-list';
+import { DashboardFolder } from '../../../src/monitoring/dashboard';
+import { dashboardsProblems } from '../../../src/monitoring/dashboard-check';
 import { contextOf, panel, exprsOf, variable } from '../../dashboard-helpers';
 import { resolveConfig } from '../../../src/config/loader';
 import type { DashboardDef } from '../../../src/monitoring/mixin';
@@ -26,7 +28,7 @@ describe('stack health dashboard', () => {
   });
 
   test('job variable lists the jobs of the enabled components; namespace is a multi-select', () => {
-    const jobs = stackJobs(ctx.config);
+    const jobs = stackJobs(ctx.deployed);
     expect(jobs).toContain('fl-server');
     expect(jobs).toContain('cadvisor');
     expect(jobs).not.toContain('dcgm-exporter'); // disabled on minikube
@@ -88,8 +90,8 @@ describe('stack health dashboard', () => {
     const promtail = exprs({ promtail: { enabled: true }, otelCollector: { enabled: false } });
     expect(promtail).toMatch(/promtail_sent_entries_total\{job="promtail"/);
     expect(promtail).not.toMatch(/otelcol_/);
-    expect(stackJobs(resolveConfig())).toContain('otel-collector');
-    expect(stackJobs(resolveConfig())).not.toContain('promtail');
+    expect(stackJobs(deployedWorkloads(resolveConfig()))).toContain('otel-collector');
+    expect(stackJobs(deployedWorkloads(resolveConfig()))).not.toContain('promtail');
   });
 
   test('with Prometheus disabled, VictoriaMetrics is the default datasource', () => {

@@ -1,11 +1,11 @@
 import { promtailConfig } from '../../../src/components/promtail/config';
-import { topologyOf } from '../../../src/common/topology';
+import { stackTopology } from '../../../src/component-list';
 import { resolveConfig } from '../../../src/config/loader';
 
 type Relabel = { source_labels?: string[]; regex?: string; action?: string; target_label?: string };
 const relabels = (overrides = {}): Relabel[] => {
   const config = resolveConfig({ overrides });
-  return (promtailConfig(config, topologyOf(config)) as { scrape_configs: { relabel_configs: Relabel[] }[] }).scrape_configs[0].relabel_configs;
+  return (promtailConfig(config, stackTopology(config)) as { scrape_configs: { relabel_configs: Relabel[] }[] }).scrape_configs[0].relabel_configs;
 };
 
 test('drops the namespaces fluentd ships to Loki, and only then', () => {

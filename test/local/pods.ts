@@ -1,43 +1,11 @@
-import { createHash } from 'node:crypto';
-import { ScrapeAnnotations, WORKLOAD_KINDS, WorkloadKind } from '../common/names';
-import { PodPhase, type LocalContainer, type LocalPod, type LocalService, type PodController } from './discovery';
-
 /**
  * The synthesized manifests read back as local pods and Services: what the API server would hold
  * once the workloads are scheduled on one node. Pure; the caller allocates ports.
  */
-
-/** A container of a synthesized pod template (the keys this module reads). */
-export interface ManifestContainer {
-  readonly name: string;
-  readonly image?: string;
-  readonly args?: readonly string[];
-  readonly env?: readonly {
-    readonly name: string;
-    readonly value?: string;
-    readonly valueFrom?: { readonly fieldRef?: { readonly fieldPath: string }; readonly [key: string]: unknown };
-  }[];
-  readonly ports?: readonly { readonly name?: string; readonly containerPort: number; readonly protocol?: 'TCP' | 'UDP' | 'SCTP' }[];
-  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
-}
-
-/** A volume of a synthesized pod template. */
-export interface ManifestVolume {
-  readonly name: string;
-  readonly configMap?: { readonly name: string };
-  readonly secret?: { readonly secretName: string };
-  readonly persistentVolumeClaim?: { readonly claimName: string };
-  readonly emptyDir?: object;
-  readonly hostPath?: { readonly path: string };
-}
-
-/** A synthesized object (the keys this module reads). */
-export interface ManifestObject {
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
-  readonly spec?: any;
-  readonly data?: Readonly<Record<string, string>>;
-}
+import { createHash } from 'node:crypto';
+import { isService, isWorkload, type ManifestContainer, type ManifestObject, type WorkloadObject } from '../../src/common/manifest';
+import { ScrapeAnnotations, WORKLOAD_KINDS, WorkloadKind } from '../../src/common/names';
+import { PodPhase, type LocalContainer, type LocalPod, type LocalService, type PodController } from './cluster';
 
 /** Picks the local port of one container port of one pod. */
 export type PortAllocator = (pod: string, container: string, containerPort: number) => number;
@@ -51,11 +19,6 @@ export interface LocalPlacement {
   readonly portFor: PortAllocator;
 }
 
-/** Whether a synthesized object is a workload with a pod template. */
-export function isWorkload(o: ManifestObject): boolean {
-  return WORKLOAD_KINDS.has(o.kind);
-}
-
 /** A deterministic UUID-shaped uid for a local pod (Kubernetes uids are random UUIDs). */
 export function localUid(namespace: string, name: string): string {
   const h = createHash('sha256').update(`${namespace}/${name}`).digest('hex');
@@ -63,12 +26,12 @@ export function localUid(namespace: string, name: string): string {
 }
 
 function podNames(
-  workload: ManifestObject,
+  workload: WorkloadObject,
   nodeName: string,
 ): { name: string; labels: Record<string, string>; controller: PodController; hostname?: string; subdomain?: string }[] {
   const name = workload.metadata.name;
-  const replicas: number = workload.spec?.replicas ?? 1;
-  switch (workload.kind as WorkloadKind) {
+  const replicas = workload.spec.replicas ?? 1;
+  switch (workload.kind) {
     case WorkloadKind.STATEFUL_SET:
       // The labels the StatefulSet controller adds to each pod (pod-index since Kubernetes 1.28).
       return Array.from({ length: replicas }, (_, i) => ({
@@ -78,7 +41,7 @@ function podNames(
         // The StatefulSet controller sets each pod's hostname to its name and its subdomain to the
         // governing (headless) Service: the pods' stable DNS names.
         hostname: `${name}-${i}`,
-        ...(workload.spec?.serviceName !== undefined ? { subdomain: workload.spec.serviceName as string } : {}),
+        ...(workload.spec.serviceName !== undefined ? { subdomain: workload.spec.serviceName } : {}),
       }));
     case WorkloadKind.DEPLOYMENT:
       return Array.from({ length: replicas }, (_, i) => ({ name: `${name}-local-${i}`, labels: { 'pod-template-hash': 'local' }, controller: { kind: 'ReplicaSet', name: `${name}-local` } }));
@@ -97,7 +60,7 @@ export function localPods(workload: ManifestObject, placement: LocalPlacement): 
   }
   const template = workload.spec.template;
   const namespace = workload.metadata.namespace ?? 'default';
-  const containers: readonly ManifestContainer[] = template.spec.containers;
+  const containers = template.spec.containers;
   return podNames(workload, placement.nodeName).map(({ name, labels, controller, hostname, subdomain }) => {
     const local: LocalContainer[] = containers.map((c) => ({
       name: c.name,
@@ -133,7 +96,7 @@ export function localPods(workload: ManifestObject, placement: LocalPlacement): 
 
 /** A synthesized Service as a {@link LocalService}. */
 export function localService(service: ManifestObject): LocalService {
-  if (service.kind !== 'Service') {
+  if (!isService(service)) {
     throw new Error(`${service.kind} ${service.metadata.name} is not a Service`);
   }
   return {
@@ -141,14 +104,14 @@ export function localService(service: ManifestObject): LocalService {
     name: service.metadata.name,
     labels: service.metadata.labels ?? {},
     selector: service.spec?.selector ?? {},
-    ports: (service.spec?.ports ?? []).map((p: { name?: string; port: number; targetPort?: number | string }) => ({ name: p.name ?? '', port: p.port, targetPort: p.targetPort ?? p.port })),
+    ports: (service.spec?.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, targetPort: p.targetPort ?? p.port })),
     ...(service.spec?.clusterIP === 'None' ? { headless: true } : {}),
   };
 }
 
 /** The pod template's container of that name. */
 export function containerOf(workload: ManifestObject, name: string): ManifestContainer {
-  const found = (workload.spec?.template?.spec?.containers as ManifestContainer[] | undefined)?.find((c) => c.name === name);
+  const found = isWorkload(workload) ? workload.spec.template.spec.containers.find((c) => c.name === name) : undefined;
   if (found === undefined) {
     throw new Error(`${workload.kind} ${workload.metadata.name} has no container ${name}`);
   }
@@ -216,8 +179,8 @@ export interface Mount {
 
 /** The mounts of a container, resolved against the pod template's volumes and claim templates. */
 export function mountsOf(workload: ManifestObject, container: ManifestContainer): Mount[] {
-  const volumes: readonly ManifestVolume[] = workload.spec?.template?.spec?.volumes ?? [];
-  const claims: readonly string[] = (workload.spec?.volumeClaimTemplates ?? []).map((c: ManifestObject) => c.metadata.name);
+  const volumes = isWorkload(workload) ? (workload.spec.template.spec.volumes ?? []) : [];
+  const claims = isWorkload(workload) ? (workload.spec.volumeClaimTemplates ?? []).map((c) => c.metadata.name) : [];
   return (container.volumeMounts ?? []).map((m) => {
     const v = volumes.find((x) => x.name === m.name);
     const source: MountSource | undefined =

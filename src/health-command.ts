@@ -1,13 +1,21 @@
-import { ConfigError, loadConfig } from '../config/loader';
-import type { StackConfig } from '../config/schema';
-import { DEFAULT_RESTART_WARNING } from './cluster-checks';
-import { expectedObjects } from './expected';
-import { ALL_CHECKS, CheckKind, checkHealth, HealthUsageError, needsKube, validateEndpoints, type HealthReport } from './health';
-import { KubeClient } from './kube-client';
-import { KubeconfigError, kubeconfigFiles, loadKubeconfig } from './kubeconfig';
-import { formatJson, formatTable } from './report';
-import { exitCodeOf, USAGE_EXIT_CODE } from './status';
-import { parseEndpointOverrides } from './transport';
+import { stackProbes, stackTopology } from './component-list';
+import { stackExpectedObjects } from './stack';
+import { ConfigError, loadConfig } from './config/loader';
+import type { StackConfig } from './config/schema';
+import { DEFAULT_RESTART_WARNING } from './health/cluster-checks';
+import { ALL_CHECKS, CheckKind, checkHealth, HealthUsageError, needsKube, validateEndpoints, type HealthOptions, type HealthReport } from './health/health';
+import type { ExpectedObjects } from './health/expected';
+import { KubeClient } from './health/kube-client';
+import { KubeconfigError, kubeconfigFiles, loadKubeconfig } from './health/kubeconfig';
+import { formatJson, formatTable } from './health/report';
+import { exitCodeOf, USAGE_EXIT_CODE } from './health/status';
+import { parseEndpointOverrides } from './health/transport';
+
+/** What the health checks need to know of the stack under `config`: its probes, Services and (synthesized once, on first use) objects. */
+export function stackHealth(config: StackConfig): Pick<HealthOptions, 'config' | 'probes' | 'topology' | 'expected'> {
+  let expected: ExpectedObjects | undefined;
+  return { config, probes: stackProbes(), topology: stackTopology(config), expected: () => (expected ??= stackExpectedObjects(config)) };
+}
 
 export const USAGE = `usage: npm run health -- [options]
   --kubeconfig <file>             kubeconfig (default: $KUBECONFIG, else ~/.kube/config)
@@ -188,8 +196,8 @@ export async function runHealthCommand(argv: readonly string[], io: CommandIo): 
   try {
     args = parseHealthArgs(argv);
     config = loadConfig(args.profile === undefined ? io.env : { ...io.env, STACK_PROFILE: args.profile });
-    validateEndpoints(config, args.endpoints);
-    if (needsKube({ config, endpoints: args.endpoints, checks: args.checks })) {
+    validateEndpoints(config, args.endpoints, stackProbes());
+    if (needsKube({ config, endpoints: args.endpoints, checks: args.checks, probes: stackProbes() })) {
       kube = new KubeClient(loadKubeconfig(kubeconfigFiles(args.kubeconfig, io.env), args.context), args.timeoutSeconds * 1000);
     }
   } catch (err) {
@@ -209,10 +217,16 @@ export async function runHealthCommand(argv: readonly string[], io: CommandIo): 
       return USAGE_EXIT_CODE;
     }
   }
-  const expected = args.checks.has(CheckKind.PODS) || args.checks.has(CheckKind.SERVICES) ? expectedObjects(config) : undefined;
-  const options = { config, kube, endpoints: args.endpoints, checks: args.checks, restartWarning: args.restartWarning, timeoutMs: args.timeoutSeconds * 1000 };
+  const options: HealthOptions = {
+    ...stackHealth(config),
+    kube,
+    endpoints: args.endpoints,
+    checks: args.checks,
+    restartWarning: args.restartWarning,
+    timeoutMs: args.timeoutSeconds * 1000,
+  };
   for (;;) {
-    const report = await checkHealth(options, expected);
+    const report = await checkHealth(options);
     io.out(render(report, args));
     if (!args.continuous || (io.signal?.aborted ?? false)) {
       return exitCodeOf(report.status);
