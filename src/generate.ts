@@ -46,7 +46,7 @@ export function generatedFiles(components: readonly MonitoredComponent[] = COMPO
     files[path] ??= text;
   };
   for (const output of outputs) {
-    for (const [name, text] of Object.entries({ ...output.ruleFiles, ...output.ruleTests })) add(`rules/${name}`, text);
+    for (const [name, text] of Object.entries({ ...output.ruleFiles, ...output.ruleTests() })) add(`rules/${name}`, text);
     for (const d of output.dashboards) add(`dashboards/${d.uid}.json`, d.json);
   }
   // Thresholds and selectors are the same in every profile unless a config file changes them; the

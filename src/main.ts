@@ -1,4 +1,8 @@
-import { ConfigError, loadConfig } from './config/loader';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startupSnapshot } from 'node:v8';
+import { ConfigError, loadConfig, resolveConfig } from './config/loader';
 import { synthesize } from './synth';
 
 /** `npm run synth` / `cdk8s synth`: config from STACK_CONFIG / STACK_PROFILE, output to dist/. */
@@ -17,4 +21,22 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+if (startupSnapshot.isBuildingSnapshot()) {
+  // `scripts/build.mjs --snapshot` (node --build-snapshot): everything is loaded; synthesizing both
+  // profiles once into a scratch directory also leaves their code compiled in the snapshot. The run
+  // itself (`node --snapshot-blob lib/main.blob`, scripts/synth.sh) starts at main(), reading the
+  // environment of that run.
+  const scratch = mkdtempSync(join(tmpdir(), 'flobs-snapshot-'));
+  try {
+    for (const profile of ['minikube', 'production'] as const) {
+      synthesize(resolveConfig({ profile }), join(scratch, profile));
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  startupSnapshot.setDeserializeMainFunction(() => {
+    process.exitCode = main();
+  });
+} else {
+  process.exitCode = main();
+}

@@ -1,3 +1,5 @@
+import { compareCodeUnits } from '../common/order';
+
 /** Prometheus metric types, as exposition formats name them. */
 export enum MetricType {
   COUNTER = 'counter',
@@ -74,6 +76,6 @@ export class MetricCatalog {
 
   /** The catalog as the plain JSON contract file (contracts/metric-catalog.json). */
   toJson(): { metrics: MetricDef[] } {
-    return { metrics: [...this.metrics].sort((a, b) => a.exporter.localeCompare(b.exporter) || a.name.localeCompare(b.name)) };
+    return { metrics: [...this.metrics].sort((a, b) => compareCodeUnits(a.exporter, b.exporter) || compareCodeUnits(a.name, b.name)) };
   }
 }

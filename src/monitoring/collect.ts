@@ -11,8 +11,8 @@ export interface MonitoringOutput {
   readonly catalog: MetricCatalog;
   /** Rule file name (`<mixin>.rules.yaml`) → YAML text, for enabled components. */
   readonly ruleFiles: Readonly<Record<string, string>>;
-  /** promtool unit-test file name (`<mixin>.rules.test.yaml`) → YAML text. */
-  readonly ruleTests: Readonly<Record<string, string>>;
+  /** promtool unit-test file name (`<mixin>.rules.test.yaml`) → YAML text, rendered on first call. */
+  readonly ruleTests: () => Readonly<Record<string, string>>;
   readonly dashboards: readonly ProvisionedDashboard[];
   /** The dashboards as built, for checks. */
   readonly dashboardDefs: readonly DashboardDef[];
@@ -56,7 +56,8 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
     recordingGroups.set(m.name, groups);
   }
   const ruleFiles: Record<string, string> = {};
-  const ruleTests: Record<string, string> = {};
+  // promtool tests are rendered only when asked for (npm run generate, tests): synth deploys the rules alone.
+  const testRenderers: (() => [string, string])[] = [];
   const dashboardDefs: DashboardDef[] = [];
   const alerts: ShippedAlert[] = [];
   for (const m of enabled) {
@@ -69,12 +70,15 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
       // listed too so cross-file references resolve.
       const needed = [file, ...[...recordingGroups.entries()].filter(([name, gs]) => name !== m.name && gs.length > 0).map(([name]) => `${name}.rules.yaml`)];
       if (groups.some((g) => g.alertRules.length > 0)) {
-        const tests = promtoolTests(file, groups, config.runbookBaseUrl, config.evaluationInterval) as { rule_files: string[] };
-        ruleTests[`${m.name}.rules.test.yaml`] = stringify({ ...tests, rule_files: needed }, YAML_OPTIONS);
+        testRenderers.push(() => {
+          const tests = promtoolTests(file, groups, config.runbookBaseUrl, config.evaluationInterval) as { rule_files: string[] };
+          return [`${m.name}.rules.test.yaml`, stringify({ ...tests, rule_files: needed }, YAML_OPTIONS)];
+        });
       }
     }
     dashboardDefs.push(...(m.dashboards?.(base) ?? []));
   }
   const dashboards = dashboardDefs.map((d) => ({ uid: d.uid, folder: d.folder, json: `${JSON.stringify(d.json, null, 2)}\n` }));
-  return { catalog, ruleFiles, ruleTests, dashboards, dashboardDefs, alerts };
+  let ruleTests: Readonly<Record<string, string>> | undefined;
+  return { catalog, ruleFiles, ruleTests: () => (ruleTests ??= Object.fromEntries(testRenderers.map((render) => render()))), dashboards, dashboardDefs, alerts };
 }

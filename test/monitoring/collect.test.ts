@@ -25,7 +25,7 @@ test('every alert has a promtool test file next to its rule file', () => {
   for (const file of Object.keys(out.ruleFiles)) {
     const text = out.ruleFiles[file];
     if (text.includes('alert:')) {
-      expect(Object.keys(out.ruleTests)).toContain(file.replace('.rules.yaml', '.rules.test.yaml'));
+      expect(Object.keys(out.ruleTests())).toContain(file.replace('.rules.yaml', '.rules.test.yaml'));
     }
   }
 });

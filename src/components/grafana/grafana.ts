@@ -20,6 +20,7 @@ import {
   type ComponentProps,
 } from '../../common/workload';
 import { kplus } from '../../k8s';
+import { compareCodeUnits } from '../../common/order';
 import type { ProvisionedDashboard } from '../../monitoring/mixin';
 import { GrafanaApi } from './api';
 import { dashboardProvidersFile, datasourcesFile, DASHBOARDS_DIR, DATA_DIR, grafanaEnv, PROVISIONING_DIR, type DatasourceValues } from './config';
@@ -64,7 +65,7 @@ export class Grafana extends Construct {
 
     const folders = [...new Set(props.dashboards.map((d) => d.folder))].sort();
     const folderMounts = folders.map((folder) => {
-      const inFolder = props.dashboards.filter((d) => d.folder === folder).sort((a, b) => a.uid.localeCompare(b.uid));
+      const inFolder = props.dashboards.filter((d) => d.folder === folder).sort((a, b) => compareCodeUnits(a.uid, b.uid));
       const slug = folder.toLowerCase().replace(/[^a-z0-9]+/g, '-');
       return configFiles(this, me, {
         id: `dashboards-${slug}`,
