@@ -3,7 +3,8 @@
 # exports where it is. Node 22 and the npm packages (bootstrap.sh); the pinned binaries built from their
 # Go modules by scripts/tools.mjs, cached per user outside the clone and keyed by version (a warm run
 # costs well under a second): its set `test` (the validators, the OpenTelemetry Collector, the live
-# stack's log sink) and its set `e2e` (the control plane, Pulumi); the FL workload's venv.
+# stack's log sink) and its set `e2e` (the control plane, Pulumi); the FL workload's venv and the
+# MLflow server's (scripts/mlflow-venv.sh).
 #
 # FLOBS_E2E_TOOLS=background (set by test.sh) builds the end-to-end tools (control plane, Pulumi) in
 # the background, beside the suites that do not need them; `wait_e2e_tools` (before the e2e suite)
@@ -17,6 +18,10 @@ mkdir -p "${TOOLS_DIR}"
 _venv_log="${TOOLS_DIR}/.fl-venv-setup.$$.log"
 bash workloads/fl/setup.sh >"${_venv_log}" 2>&1 &
 _venv_pid=$!
+# The MLflow server of the live test (scripts/mlflow-venv.sh, cached by release under TOOLS_DIR): the same.
+_mlflow_log="${TOOLS_DIR}/.mlflow-venv-setup.$$.log"
+bash scripts/mlflow-venv.sh >"${_mlflow_log}" 2>&1 &
+_mlflow_pid=$!
 
 node scripts/tools.mjs test
 
@@ -70,4 +75,10 @@ cat "${_venv_log}"
 rm -f "${_venv_log}"
 [ "${_venv_rc}" -eq 0 ] || { echo "test-deps: workloads/fl/setup.sh failed (status ${_venv_rc})" >&2; exit "${_venv_rc}"; }
 unset _venv_log _venv_pid _venv_rc
+_mlflow_rc=0
+wait "${_mlflow_pid}" || _mlflow_rc=$?
+cat "${_mlflow_log}"
+rm -f "${_mlflow_log}"
+[ "${_mlflow_rc}" -eq 0 ] || { echo "test-deps: scripts/mlflow-venv.sh failed (status ${_mlflow_rc})" >&2; exit "${_mlflow_rc}"; }
+unset _mlflow_log _mlflow_pid _mlflow_rc
 export FLOBS_TOOLS_BIN="${TOOLS_DIR}/bin"

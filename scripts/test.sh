@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what the tests need (Node 22, npm packages, the pinned
 # validator binaries and the control plane's binaries, the FL workload's Python environment), then
-# type-checks and runs every suite: unit (jest), workload (pytest), live local stack, end to end.
+# type-checks and runs every suite: unit (jest), workload (pytest), live local stack, fault suite, end to end.
 # Ends with one line `tests: N passed, N failed`; exits non-zero when anything failed. The end-to-end
 # tools build in the background during the first suites (see scripts/test-deps.sh).
 set -euo pipefail
@@ -37,6 +37,10 @@ phase_start "live local stack (jest.live.config.js)"
 node node_modules/jest/bin/jest.js -c jest.live.config.js --ci --json --outputFile="${results}/jest-live.json" || status=1
 phase_end
 
+phase_start "fault suite (jest.faults.config.js)"
+node node_modules/jest/bin/jest.js -c jest.faults.config.js --ci --json --outputFile="${results}/jest-faults.json" || status=1
+phase_end
+
 phase_start "waiting for the end-to-end tools (control plane, Pulumi)"
 e2e_tools_ok=1
 wait_e2e_tools || { e2e_tools_ok=0; status=1; echo "the end-to-end tools did not build (above): the e2e suite cannot run" >&2; }
@@ -48,5 +52,5 @@ if [[ ${e2e_tools_ok} -eq 1 ]]; then
   phase_end
 fi
 
-node scripts/test-summary.mjs "${results}" jest.json pytest.xml jest-live.json jest-e2e.json || status=1
+node scripts/test-summary.mjs "${results}" jest.json pytest.xml jest-live.json jest-faults.json jest-e2e.json || status=1
 exit "${status}"

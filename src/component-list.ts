@@ -7,11 +7,15 @@ import { FLUENTD_COMPONENT } from './components/fluentd/component';
 import { GRAFANA_COMPONENT } from './components/grafana/component';
 import { KUBE_STATE_METRICS_COMPONENT } from './components/kube-state-metrics/component';
 import { LOKI_COMPONENT } from './components/loki/component';
+import { MLFLOW_COMPONENT } from './components/mlflow/component';
 import { NODE_EXPORTER_COMPONENT } from './components/node-exporter/component';
 import { OTEL_COLLECTOR_COMPONENT } from './components/otel-collector/component';
 import { PROMETHEUS_COMPONENT } from './components/prometheus/component';
 import { PROMTAIL_COMPONENT } from './components/promtail/component';
 import { VICTORIA_METRICS_COMPONENT } from './components/victoria-metrics/component';
+import { VMAGENT_COMPONENT } from './components/vmagent/component';
+import { THANOS_COMPONENT } from './components/thanos/component';
+import { THANOS_RULE_COMPONENT } from './components/thanos/rule-component';
 import type { StackConfig } from './config/schema';
 import type { StackProbe } from './health/probe';
 
@@ -30,9 +34,13 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   ALERTMANAGER_COMPONENT,
   LOKI_COMPONENT,
   VICTORIA_METRICS_COMPONENT,
+  THANOS_COMPONENT,
+  THANOS_RULE_COMPONENT,
+  VMAGENT_COMPONENT,
   OTEL_COLLECTOR_COMPONENT,
   PROMTAIL_COMPONENT,
   FLUENTD_COMPONENT,
+  MLFLOW_COMPONENT,
   GRAFANA_COMPONENT,
 ];
 

@@ -14,12 +14,15 @@ import { RUNBOOK_DIR } from './monitoring/rules';
  * The configs the committed files are generated for. First the production profile, where every
  * component but the alternatives is enabled; then one variant per alternative component no profile
  * enables (Promtail instead of the OpenTelemetry Collector), which adds that component's rule files,
- * tests and runbooks. A file both produce is taken from the first.
+ * tests and runbooks; then the central profile (Thanos instead of VictoriaMetrics). A file both
+ * produce is taken from the first.
  */
 function generationConfigs(): StackConfig[] {
   return [
     resolveConfig({ profile: 'production' }),
     resolveConfig({ profile: 'production', overrides: { promtail: { enabled: true }, otelCollector: { enabled: false } } }),
+    // Thanos, the central profile's long-term store in VictoriaMetrics's place.
+    resolveConfig({ profile: 'central' }),
   ];
 }
 

@@ -52,7 +52,8 @@ export function buildStack(app: App, config: StackConfig, components: readonly C
     config,
     namespace: (tier) => tierNamespace(config, tier),
     topology: stackTopology(config, components),
-    ruleFiles: monitoring.ruleFiles,
+    ruleFiles: Object.fromEntries(Object.entries(monitoring.ruleFiles).filter(([name]) => !monitoring.federationRuleNames.has(name))),
+    federationRuleFiles: Object.fromEntries(Object.entries(monitoring.ruleFiles).filter(([name]) => monitoring.federationRuleNames.has(name))),
     dashboards: monitoring.dashboards,
   };
   // One file per chart, `NN-name.k8s.yaml`, so `kubectl apply -f dist/` creates namespaces first.

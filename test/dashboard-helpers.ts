@@ -25,7 +25,14 @@ export interface VariableJson {
   current?: { value?: unknown };
   multi?: boolean;
 }
-export const panelsOf = (def: DashboardDef): PanelJson[] => def.json.panels as PanelJson[];
+/** What the dashboard preset adds to every PromQL selector (test/monitoring/dashboard.test.ts checks it is everywhere). */
+const CLUSTER_SCOPE = [', cluster=~"$cluster"', '{cluster=~"$cluster"}'];
+/** A query without the preset's cluster scoping: the component's own selectors, which its tests assert. */
+export const unscoped = (query: string): string => CLUSTER_SCOPE.reduce((text, scope) => text.replaceAll(scope, ''), query);
+
+/** The panels, their PromQL read {@link unscoped}. */
+export const panelsOf = (def: DashboardDef): PanelJson[] =>
+  (def.json.panels as PanelJson[]).map((p) => (p.targets === undefined ? p : { ...p, targets: p.targets.map((t) => ({ ...t, expr: unscoped(t.expr) })) }));
 export const panel = (def: DashboardDef, title: string): PanelJson => {
   const found = panelsOf(def).find((p) => p.title === title);
   if (found === undefined) {
@@ -34,5 +41,8 @@ export const panel = (def: DashboardDef, title: string): PanelJson => {
   return found;
 };
 export const exprsOf = (def: DashboardDef): string[] => panelsOf(def).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-export const variable = (def: DashboardDef, name: string): VariableJson | undefined =>
-  ((def.json.templating as { list: VariableJson[] }).list).find((v) => v.name === name);
+/** A template variable, its query read {@link unscoped}. */
+export const variable = (def: DashboardDef, name: string): VariableJson | undefined => {
+  const found = ((def.json.templating as { list: VariableJson[] }).list).find((v) => v.name === name);
+  return found === undefined || typeof found.query !== 'string' ? found : { ...found, query: unscoped(found.query) };
+};

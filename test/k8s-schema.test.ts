@@ -4,13 +4,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { synthesize } from '../src/synth';
 import { configOf } from './helpers';
+import { EXTERNAL_SCRAPE_JOBS, ONBOARDED_LIST, REMOTE_WRITE_TARGETS } from './components/prometheus/variants';
 
 const ROOT = resolve(__dirname, '..');
 const VALIDATE = join(ROOT, 'scripts/validate-k8s.mjs');
 
-test.each(['minikube', 'production'] as const)('every %s object validates against the Kubernetes schemas', (profile) => {
+const ISSUE_16 = { prometheus: { ...ONBOARDED_LIST.prometheus, ...REMOTE_WRITE_TARGETS.prometheus, ...EXTERNAL_SCRAPE_JOBS.prometheus } };
+
+test.each([
+  ['minikube', 'minikube', {}],
+  ['production', 'production', {}],
+  ['production with onboarded namespaces, remote_write targets and external scrape jobs', 'production', ISSUE_16],
+] as const)('every %s object validates against the Kubernetes schemas', (_name, profile, overrides) => {
   const out = join(mkdtempSync(join(tmpdir(), 'flobs-schema-')), 'dist');
-  synthesize(configOf(profile), out);
+  synthesize(configOf(profile, overrides), out);
   const stdout = execFileSync(process.execPath, [VALIDATE, out], { cwd: ROOT, encoding: 'utf8' });
   expect(stdout).toMatch(/^\d+ objects valid$/m);
 });

@@ -6,6 +6,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { ConfigError, resolveConfig } from '../src/config/loader';
 import { synthesize } from '../src/synth';
 import { INVALID } from './config/invalid-configs';
+import { EXTERNAL_SCRAPE_JOBS, REMOTE_WRITE_TARGETS } from './components/prometheus/variants';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -52,7 +53,10 @@ test(`the whole invalid corpus (${INVALID.length} configs) through the real synt
   expect(snapshotDir(join(cwd, 'dist'))).toEqual(before);
 }, 300_000);
 
-/** A config that reaches every optional branch: every receiver type, team routes, a forward output, the GPU exporter. */
+/**
+ * A config that reaches every optional branch: every receiver type, team routes, a forward output,
+ * the GPU exporter, onboarded namespaces, every kind of remote_write target and external scrape jobs.
+ */
 const MAXIMAL = {
   fluentd: { output: { type: 'forward', host: 'aggregator.logging', port: 24224 } },
   alertmanager: {
@@ -69,6 +73,12 @@ const MAXIMAL = {
     deadMansSwitch: 'hook',
   },
   gpu: { runtimeClassName: 'nvidia' },
+  // An onboarded namespace, remote_write targets of every kind (credentials, CA, relabelling, queue), external scrape jobs.
+  prometheus: {
+    onboardedNamespaces: ['training-jobs'],
+    remoteWrite: REMOTE_WRITE_TARGETS.prometheus.remoteWrite,
+    externalScrapeJobs: EXTERNAL_SCRAPE_JOBS.prometheus.externalScrapeJobs,
+  },
 };
 
 /** Paths of every string value in a config (array items by index). */

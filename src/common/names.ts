@@ -13,6 +13,20 @@ export enum ComponentName {
   NODE_EXPORTER = 'node-exporter',
   KUBE_STATE_METRICS = 'kube-state-metrics',
   OTEL_COLLECTOR = 'otel-collector',
+  /** MLflow tracking server: one run per federation (params, per-round metrics, checkpoints). */
+  MLFLOW = 'mlflow',
+  /** A site's metrics agent (site profile): scrapes the site, remote-writes to the central store. */
+  VMAGENT = 'vmagent',
+  /** Thanos Receive: the central remote-write endpoint, a hashring of replicas (longTermStore: thanos). */
+  THANOS_RECEIVE = 'thanos-receive',
+  /** Thanos Query: PromQL over Receive and the Store Gateway, deduplicating replicas. */
+  THANOS_QUERY = 'thanos-query',
+  /** Thanos Store Gateway: serves the blocks in object storage. */
+  THANOS_STORE = 'thanos-store',
+  /** Thanos Compactor: compacts, downsamples and applies retention in object storage. */
+  THANOS_COMPACT = 'thanos-compact',
+  /** Thanos Rule: evaluates the federation's rules (every site's series) over Thanos Query. */
+  THANOS_RULE = 'thanos-rule',
 }
 
 /** The kinds of workload the stack deploys (`apps/v1`). */
@@ -34,10 +48,12 @@ export enum ComponentRole {
   TRAINING = 'training',
   METRICS = 'metrics',
   METRICS_STORAGE = 'metrics-storage',
+  METRICS_AGENT = 'metrics-agent',
   ALERTING = 'alerting',
   VISUALIZATION = 'visualization',
   LOGS = 'logs',
   LOG_AGENT = 'log-agent',
+  EXPERIMENT_TRACKING = 'experiment-tracking',
   EXPORTER = 'exporter',
 }
 
@@ -57,6 +73,16 @@ export const Ports = {
   /** OpenTelemetry Collector: the `health_check` extension. */
   otelCollectorHealth: 13133,
   victoriaMetrics: 8428,
+  /** MLflow tracking server: REST API, UI, artifact proxy and /metrics. */
+  mlflow: 5000,
+  /** vmagent: its HTTP API (metrics, health). */
+  vmagent: 8429,
+  /** Thanos components: HTTP (metrics, health, the Query API and UI). */
+  thanosHttp: 10902,
+  /** Thanos components: the gRPC Store API (and Receive's replication between replicas). */
+  thanosGrpc: 10901,
+  /** Thanos Receive: the remote-write endpoint. */
+  thanosRemoteWrite: 19291,
   dcgmExporter: 9400,
   fluentdMetrics: 24231,
   nodeExporter: 9100,
@@ -71,11 +97,13 @@ export const Ports = {
   flControl: 9093,
 } as const;
 
-/** Annotations that opt a pod into Prometheus scraping (the `kubernetes-pods` job). */
+/** Annotations that opt a pod (the `kubernetes-pods` job) or a Service (`kubernetes-service-endpoints`) into Prometheus scraping. */
 export const ScrapeAnnotations = {
   scrape: 'prometheus.io/scrape',
   port: 'prometheus.io/port',
   path: 'prometheus.io/path',
+  /** `http` or `https`. */
+  scheme: 'prometheus.io/scheme',
   /** Keep the exporter's own namespace/pod labels (kube-state-metrics, dcgm-exporter describe other pods). */
   honorLabels: 'fl-observability.io/honor-labels',
 } as const;

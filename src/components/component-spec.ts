@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import type { StackConfig } from '../config/schema';
 import type { ComponentProbe } from '../health/probe';
 import type { MonitoredComponent, MonitoredWorkload, ProvisionedDashboard } from '../monitoring/mixin';
-import type { ComponentName } from '../common/names';
+import { ComponentName } from '../common/names';
 import type { Topology } from '../common/topology';
 
 /** The stack namespace a workload runs in: the key of `config.namespaces`. */
@@ -14,6 +14,12 @@ export enum NamespaceTier {
 
 /** Traffic from outside the stack: users reaching a UI through its Service (port-forward, ingress). */
 export const ANYWHERE = 'anywhere';
+
+/**
+ * The metrics scrapers: Prometheus in a full stack, vmagent at a site. A metrics port admits both;
+ * only the one a config deploys gets the flow.
+ */
+export const SCRAPERS: readonly ComponentName[] = [ComponentName.PROMETHEUS, ComponentName.VMAGENT];
 
 /** Who may open a connection: a workload of the stack, or anyone. */
 export type FlowSource = ComponentName | typeof ANYWHERE;
@@ -31,6 +37,8 @@ export enum LocalRunKind {
   TOOL = 'tool',
   /** A module of the FL workload's Python environment. */
   PYTHON_MODULE = 'python-module',
+  /** A console script of a pinned Python virtualenv in the tools cache (`<tools>/<venv>/bin/<program>`). */
+  VENV_PROGRAM = 'venv-program',
   /** Not runnable here; `reason` says why. */
   UNAVAILABLE = 'unavailable',
 }
@@ -55,6 +63,18 @@ export type LocalRun =
       readonly listenFlags?: Readonly<Record<string, number>>;
     }
   | { readonly kind: LocalRunKind.PYTHON_MODULE; readonly module: string; readonly container: string; readonly phase: LocalStartPhase }
+  | {
+      readonly kind: LocalRunKind.VENV_PROGRAM;
+      /** The virtualenv's directory in the tools cache, named by its pinned release (e.g. `mlflow-venv-3.17.2`). */
+      readonly venv: string;
+      readonly program: string;
+      readonly container: string;
+      readonly phase: LocalStartPhase;
+      /** Flags whose value is a bind address only (the port has its own flag). @default - none */
+      readonly bindFlags?: readonly string[];
+      /** Flags whose value is a port only, and the container port they stand for. @default - none */
+      readonly portFlags?: Readonly<Record<string, number>>;
+    }
   | { readonly kind: LocalRunKind.UNAVAILABLE; readonly reason: string };
 
 /** One kind of pod of a component, named by its `app.kubernetes.io/name`. */
@@ -80,8 +100,10 @@ export interface BuildContext {
   readonly namespace: (tier: NamespaceTier) => string;
   /** In-cluster addresses of the stack's Services. */
   readonly topology: Topology;
-  /** Rule file name → YAML of every enabled mixin (Prometheus mounts them). */
+  /** Rule file name → YAML of every enabled mixin of the cluster's scope (Prometheus mounts them). */
   readonly ruleFiles: Readonly<Record<string, string>>;
+  /** Rule file name → YAML of every enabled mixin of the federation's scope (Thanos Rule mounts them). */
+  readonly federationRuleFiles: Readonly<Record<string, string>>;
   /** Every enabled mixin's dashboards (Grafana provisions them). */
   readonly dashboards: readonly ProvisionedDashboard[];
 }

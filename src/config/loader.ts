@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULTS, PROFILE_OVERLAYS } from './profiles';
-import { Profile, SecretKeyRef, StackConfigSchema, type StackConfig } from './schema';
+import { Profile, RemoteWriteUrl, SecretKeyRef, StackConfigSchema, type StackConfig } from './schema';
 
 /** One thing wrong with a config: where, what was there, and why it is refused. */
 export interface ConfigProblem {
@@ -37,15 +37,11 @@ export const REDACTED = '<redacted: may be a secret>';
 type PathPattern = readonly (string | typeof ANY_INDEX)[];
 const ANY_INDEX = Symbol('any array index');
 
-/**
- * Every place of the config schema that holds a {@link SecretKeyRef}, as a path pattern (array
- * indices as {@link ANY_INDEX}). Read off the schema once, so a new secret field is covered without
- * being listed anywhere.
- */
-const SECRET_PATHS: readonly PathPattern[] = (() => {
+/** Every place of the config schema that holds `target`, as a path pattern (array indices as {@link ANY_INDEX}). */
+function schemaPaths(target: z.core.$ZodType): PathPattern[] {
   const found: PathPattern[] = [];
   const walk = (schema: z.core.$ZodType, path: PathPattern): void => {
-    if (schema === SecretKeyRef) {
+    if (schema === target) {
       found.push(path);
       return;
     }
@@ -72,29 +68,46 @@ const SECRET_PATHS: readonly PathPattern[] = (() => {
   };
   walk(StackConfigSchema, []);
   return found;
-})();
+}
+
+/**
+ * Every place of the config schema that holds a {@link SecretKeyRef}. Read off the schema once, so a
+ * new secret field is covered without being listed anywhere.
+ */
+const SECRET_PATHS: readonly PathPattern[] = schemaPaths(SecretKeyRef);
+/** Every place that holds a {@link RemoteWriteUrl}: printed with its user info and query redacted. */
+const URL_PATHS: readonly PathPattern[] = schemaPaths(RemoteWriteUrl);
+
+/** A URL-like text with whatever may carry a credential (`user:password@`, the query) redacted. */
+function redactUrl(value: unknown): unknown {
+  return typeof value !== 'string' ? value : value.replace(/^([^/?#]*\/\/).*@/s, '$1<redacted>@').replace(/\?.*$/s, '?<redacted>');
+}
 
 /**
  * The value to print for `path`: redacted when a Secret reference belongs there, and with every
- * Secret-reference position inside it redacted when it is a mapping or list above one.
+ * Secret-reference position inside it redacted when it is a mapping or list above one; URLs of
+ * remote_write targets keep their scheme, host and path only.
  */
 function printable(path: readonly PropertyKey[], value: unknown): unknown {
   const matches = (pattern: PathPattern, p: readonly PropertyKey[]) =>
     p.every((key, i) => i < pattern.length && (pattern[i] === ANY_INDEX ? typeof key === 'number' || /^\d+$/.test(String(key)) : pattern[i] === String(key)));
-  const redactBelow = (node: unknown, rest: PathPattern): unknown => {
-    if (rest.length === 0) return REDACTED;
+  const redactBelow = (node: unknown, rest: PathPattern, leaf: (v: unknown) => unknown): unknown => {
+    if (rest.length === 0) return leaf(node);
     const [head, ...tail] = rest;
-    if (Array.isArray(node)) return head === ANY_INDEX ? node.map((item) => redactBelow(item, tail)) : node;
+    if (Array.isArray(node)) return head === ANY_INDEX ? node.map((item) => redactBelow(item, tail, leaf)) : node;
     if (!isPlainObject(node)) return node;
     // A mapping where a list belongs (receivers given as a map) is redacted under every key.
-    if (head === ANY_INDEX) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, redactBelow(v, tail)]));
-    return head in node ? { ...node, [head]: redactBelow(node[head], tail) } : node;
+    if (head === ANY_INDEX) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, redactBelow(v, tail, leaf)]));
+    return head in node ? { ...node, [head]: redactBelow(node[head], tail, leaf) } : node;
   };
   let result = value;
   for (const pattern of SECRET_PATHS) {
     // The value sits at or under a secret position: print nothing of it.
     if (pattern.length <= path.length && matches(pattern, path.slice(0, pattern.length))) return REDACTED;
-    if (matches(pattern, path)) result = redactBelow(result, pattern.slice(path.length));
+    if (matches(pattern, path)) result = redactBelow(result, pattern.slice(path.length), () => REDACTED);
+  }
+  for (const pattern of URL_PATHS) {
+    if (matches(pattern, path)) result = redactBelow(result, pattern.slice(path.length), redactUrl);
   }
   return result;
 }
@@ -113,12 +126,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep merge where objects merge key by key and everything else (arrays too) replaces. */
+/**
+ * Deep merge where objects merge key by key and everything else (arrays too) replaces. An object
+ * that names another `type` than the one below it (a variant of a discriminated union, such as an
+ * auth method) replaces it whole: the old variant's fields do not leak into the new one.
+ */
 export function deepMerge(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined) {
     return base;
   }
   if (!isPlainObject(base) || !isPlainObject(overlay)) {
+    return overlay;
+  }
+  if (typeof overlay.type === 'string' && typeof base.type === 'string' && overlay.type !== base.type) {
     return overlay;
   }
   const merged: Record<string, unknown> = { ...base };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ComponentName } from '../common/names';
 import {
   BYTES_PATTERN,
   CPU_PATTERN,
@@ -19,7 +20,7 @@ import {
  * an unknown key is an error, so a typo never silently does nothing.
  */
 
-export const PROFILES = ['minikube', 'production'] as const;
+export const PROFILES = ['minikube', 'production', 'site', 'central'] as const;
 export const Profile = z.enum(PROFILES);
 export type Profile = z.infer<typeof Profile>;
 
@@ -156,8 +157,389 @@ export const Thresholds = z.strictObject({
   volumeFreeRatio: z.number().gt(0).lt(1),
   /** PersistentVolumeFillingUp fires when a volume's trend says it fills within this time. @default '4h' */
   volumeFullWithin: duration,
+  /**
+   * PrometheusRemoteWriteBehind fires when the newest sample a remote_write queue has sent is older
+   * than this behind the newest sample Prometheus appended (the store is unreachable or too slow). @default '2m'
+   */
+  remoteWriteBehind: duration,
+  /** MLflowRequestErrors fires when more than this fraction of MLflow's requests fail with 5xx. @default 0.05 */
+  mlflowErrorRatio: z.number().gt(0).lt(1),
+  /** MLflowSlowRequests fires when MLflow's p99 request duration exceeds this many seconds. @default 2 */
+  mlflowLatencyP99Seconds: z.number().positive(),
 });
 export type Thresholds = z.infer<typeof Thresholds>;
+
+/** Text written into a generated file by a serializer: one line, no control characters. */
+const singleLine = z.string().max(1024).regex(/^[^\p{Cc}]*$/u, { message: 'must be one line without control characters' });
+/** A Prometheus label name (the classic charset, which every consumer of the series accepts). */
+const promLabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, { message: 'must be a Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]*' });
+/** RE2 syntax JavaScript lacks, rewritten to its JavaScript equivalent before a compile check. */
+function asJavaScriptRegex(re2: string): string {
+  return re2.replace(/^\(\?[imsU]+\)/, '').replace(/\(\?[imsU]+:/g, '(?:').replace(/\(\?P</g, '(?<');
+}
+/** A regular expression as Prometheus (Go's RE2) takes it: no lookaround, no backreferences, repeats up to 1000. */
+const re2Regex = singleLine
+  .refine((v) => !/\(\?<?[=!]|\\[1-9]/.test(v), { message: 'must be an RE2 regular expression: no lookaround (?= (?! (?<= (?<! and no backreferences \\1' })
+  .refine((v) => [...v.matchAll(/\{(\d+)(?:,(\d*))?\}/g)].every((m) => Number(m[1]) <= 1000 && Number(m[2] ?? 0) <= 1000), {
+    message: 'must be an RE2 regular expression: a repeat count is at most 1000',
+  })
+  .refine(
+    (v) => {
+      try {
+        new RegExp(asJavaScriptRegex(v));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a regular expression that compiles' },
+  );
+
+/** The relabel actions a write_relabel_configs entry may take. */
+export const RelabelAction = z.enum(['replace', 'keep', 'drop', 'labelmap', 'labeldrop', 'labelkeep']);
+export type RelabelAction = z.infer<typeof RelabelAction>;
+
+/** One Prometheus relabel rule, in the config's camelCase (written out as `write_relabel_configs`). */
+export const RelabelRule = z
+  .strictObject({
+    /** Labels whose values, joined by `separator`, are matched against `regex`. @default - none */
+    sourceLabels: z.array(promLabelName).min(1).max(20).optional(),
+    /** @default ';' */
+    separator: singleLine.optional(),
+    /** Anchored RE2. @default '(.*)' */
+    regex: re2Regex.optional(),
+    /** The label `replace` writes. @default - none (required by replace) */
+    targetLabel: promLabelName.optional(),
+    /** `$1`-style template of the written value. @default '$1' */
+    replacement: singleLine.optional(),
+    action: RelabelAction,
+  })
+  .superRefine((rule, ctx) => {
+    const need = (field: 'sourceLabels' | 'targetLabel' | 'regex', actions: readonly RelabelAction[]): void => {
+      if (actions.includes(rule.action) && rule[field] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: `action ${rule.action} needs ${field}` });
+      }
+    };
+    need('targetLabel', ['replace']);
+    need('sourceLabels', ['keep', 'drop']);
+    need('regex', ['labelmap', 'labeldrop', 'labelkeep']);
+    if (rule.action === 'labeldrop' || rule.action === 'labelkeep') {
+      for (const field of ['sourceLabels', 'separator', 'targetLabel', 'replacement'] as const) {
+        if (rule[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: `action ${rule.action} takes only regex (Prometheus refuses ${field} with it)` });
+        }
+      }
+    }
+  });
+export type RelabelRule = z.infer<typeof RelabelRule>;
+
+/** Prometheus's remote_write queue (`queue_config`); every field left out keeps Prometheus's default. */
+export const RemoteWriteQueue = z
+  .strictObject({
+    /** Samples buffered per shard. */
+    capacity: z.number().int().min(1).max(1_000_000).optional(),
+    minShards: z.number().int().min(1).max(10_000).optional(),
+    maxShards: z.number().int().min(1).max(10_000).optional(),
+    maxSamplesPerSend: z.number().int().min(1).max(1_000_000).optional(),
+    /** How long a shard waits for a full batch before it sends what it has. */
+    batchSendDeadline: duration.optional(),
+    /** Backoff of retries after a recoverable error. */
+    minBackoff: duration.optional(),
+    maxBackoff: duration.optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.minShards !== undefined && q.maxShards !== undefined && q.minShards > q.maxShards) {
+      ctx.addIssue({ code: 'custom', path: ['minShards'], message: `minShards ${q.minShards} exceeds maxShards ${q.maxShards}` });
+    }
+    if (q.minBackoff !== undefined && q.maxBackoff !== undefined && parseDuration(q.minBackoff)! > parseDuration(q.maxBackoff)!) {
+      ctx.addIssue({ code: 'custom', path: ['minBackoff'], message: `minBackoff ${q.minBackoff} is longer than maxBackoff ${q.maxBackoff}` });
+    }
+  });
+export type RemoteWriteQueue = z.infer<typeof RemoteWriteQueue>;
+
+/** A key of a ConfigMap in the Prometheus namespace. */
+export const ConfigMapKeyRef = z.strictObject({ name: dnsLabel, key: secretKey });
+export type ConfigMapKeyRef = z.infer<typeof ConfigMapKeyRef>;
+
+/**
+ * A remote_write endpoint URL: http(s), a host, no credentials (they come from Secret files) and no
+ * fragment. Error messages print it with any user info and query redacted.
+ */
+export const RemoteWriteUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s\p{Cc}]+$/u, { message: 'must be an http(s) URL without spaces or control characters', abort: true })
+  .refine((v) => !/^https?:\/\/[^/?#]*@/.test(v), { message: 'must not carry credentials (user:password@): set basicAuth or bearerToken from a Secret', abort: true })
+  .refine(
+    (v) => {
+      try {
+        const url = new URL(v);
+        return url.hostname !== '' && url.hash === '' && !v.includes('#');
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an http(s) URL with a host and no #fragment, such as https://metrics.example.org/api/v1/write' },
+  );
+
+const remoteWriteCommon = {
+  /** Relabelling of the series sent to this target only, after the stack's own (the HA replica label is dropped first). @default [] */
+  writeRelabelConfigs: z.array(RelabelRule).max(50).optional(),
+  /** @default - Prometheus's defaults; the in-cluster VictoriaMetrics: maxSamplesPerSend 10000, capacity 20000 */
+  queue: RemoteWriteQueue.optional(),
+};
+
+/**
+ * Where Prometheus remote-writes: the stack's own VictoriaMetrics (written only while
+ * `victoriaMetrics.enabled`), or any URL, with credentials and CA read from mounted Secret and
+ * ConfigMap files (never inline).
+ */
+/** How Prometheus authenticates to an HTTP endpoint (a remote_write target, an external scrape target); secrets only as mounted files. */
+const httpClient = {
+  /** HTTP basic auth: the user name inline, the password from a Secret of the Prometheus namespace. @default - none */
+  basicAuth: z
+    .strictObject({
+      username: z.string().regex(/^[^\s\p{Cc}:]{1,256}$/u, { message: 'must be a user name without spaces, colons or control characters' }),
+      password: SecretKeyRef,
+    })
+    .optional(),
+  /** `Authorization: Bearer <token>`, the token from a Secret of the Prometheus namespace. @default - none */
+  bearerToken: SecretKeyRef.optional(),
+  /** For https. @default - the system CAs, the host as server name */
+  tls: z
+    .strictObject({
+      /** The CA bundle (PEM) that signs the server's certificate: exactly one of a Secret's or a ConfigMap's key. */
+      ca: z
+        .strictObject({ secret: SecretKeyRef.optional(), configMap: ConfigMapKeyRef.optional() })
+        .superRefine((ca, ctx) => {
+          if ((ca.secret === undefined) === (ca.configMap === undefined)) {
+            ctx.addIssue({ code: 'custom', message: 'must name exactly one of secret, configMap' });
+          }
+        })
+        .optional(),
+      /** The name the server's certificate must carry (SNI). */
+      serverName: host.optional(),
+    })
+    .optional(),
+};
+type HttpClient = { readonly basicAuth?: unknown; readonly bearerToken?: unknown; readonly tls?: unknown };
+
+/** One Authorization header, TLS settings only for https. */
+function checkHttpClient(client: HttpClient, https: boolean, plain: string, ctx: z.RefinementCtx): void {
+  if (client.basicAuth !== undefined && client.bearerToken !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['bearerToken'], message: 'basicAuth and bearerToken are both set: Prometheus sends one Authorization header; set one' });
+  }
+  if (client.tls !== undefined && !https) {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: `is set but ${plain}: use https` });
+  }
+}
+
+export const RemoteWriteTarget = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('victoriaMetrics'), ...remoteWriteCommon }),
+  z
+    .strictObject({
+      type: z.literal('url'),
+      /** Names the queue in Prometheus's metrics (`remote_name`); unique among the targets. */
+      name: dnsLabel,
+      url: RemoteWriteUrl,
+      ...httpClient,
+      ...remoteWriteCommon,
+    })
+    .superRefine((target, ctx) => checkHttpClient(target, target.url.startsWith('https://'), 'the url is http://', ctx)),
+]);
+export type RemoteWriteTarget = z.infer<typeof RemoteWriteTarget>;
+
+/** The word that selects every namespace of the cluster for discovery. */
+export const ALL_NAMESPACES = 'all';
+
+/** `host:port` of a target outside Kubernetes: a host name or IPv4 address and a port. */
+const targetAddress = z.string().refine(
+  (v) => {
+    const colon = v.lastIndexOf(':');
+    const port = Number(v.slice(colon + 1));
+    return colon > 0 && HOST_PATTERN.test(v.slice(0, colon)) && /^\d{1,5}$/.test(v.slice(colon + 1)) && port >= 1 && port <= 65535;
+  },
+  { message: 'must be host:port, the host a name (RFC 1123) or an IPv4 address, the port 1-65535' },
+);
+/** Labels every target of an external scrape job carries; `job`, `instance` and `__…` are Prometheus's own. */
+const targetLabels = z.record(z.string(), singleLine).superRefine((labels, ctx) => {
+  for (const key of Object.keys(labels)) {
+    if (!promLabelName.safeParse(key).success) {
+      ctx.addIssue({ code: 'custom', message: `key ${JSON.stringify(key)} is not a Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]*` });
+    } else if (key === 'job' || key === 'instance' || key.startsWith('__')) {
+      ctx.addIssue({ code: 'custom', message: `label ${key} is set by Prometheus (the job name, the target address); choose another name` });
+    }
+  }
+});
+/** Scrape job names the stack itself uses: its generated jobs (`kubernetes-…`, kubelet, cAdvisor) and its components' `job` labels. */
+function isStackJobName(name: string): boolean {
+  return name.startsWith('kubernetes-') || name === 'kubelet' || name === 'cadvisor' || (Object.values(ComponentName) as string[]).includes(name);
+}
+
+/**
+ * A scrape job for targets outside Kubernetes (a lab's GPU hosts, an appliance's exporter): static
+ * targets, their labels, scheme and path, and the same credentials and TLS as remote_write targets.
+ */
+export const ExternalScrapeJob = z
+  .strictObject({
+    /** The job's name, its series' `job` label; unique, and none of the stack's own. */
+    name: dnsLabel.refine((v) => !isStackJobName(v), { message: 'is a job name of the stack (its scrape jobs and components select on it); choose another' }),
+    targets: z.array(targetAddress).min(1).max(1000),
+    /** @default 'http' */
+    scheme: z.enum(['http', 'https']).optional(),
+    /** @default '/metrics' */
+    metricsPath: z
+      .string()
+      .max(256)
+      .regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, { message: 'must be an absolute URL path such as /metrics' })
+      .optional(),
+    /** @default - the stack's scrapeInterval */
+    scrapeInterval: duration.optional(),
+    /** @default {} */
+    labels: targetLabels.optional(),
+    ...httpClient,
+  })
+  .superRefine((job, ctx) => checkHttpClient(job, job.scheme === 'https', 'the scheme is http', ctx));
+export type ExternalScrapeJob = z.infer<typeof ExternalScrapeJob>;
+
+/** The header that names a write's tenant, as Thanos Receive reads it by default. */
+export const DEFAULT_TENANT_HEADER = 'THANOS-TENANT';
+
+/**
+ * How a site's agent proves who it is to the central endpoint; every credential is a Secret key,
+ * read from a mounted file (never inline).
+ */
+export const AgentAuth = z.discriminatedUnion('type', [
+  /** None: only behind a network the site trusts. */
+  z.strictObject({ type: z.literal('none') }),
+  /** A client certificate: a `kubernetes.io/tls` Secret (`tls.crt`, `tls.key`); Thanos Receive takes the tenant from its CommonName. */
+  z.strictObject({ type: z.literal('clientCertificate'), secret: dnsLabel }),
+  /** `Authorization: Bearer <token>` (an authenticating proxy in front of the central store). */
+  z.strictObject({ type: z.literal('bearer'), token: SecretKeyRef }),
+  /** HTTP basic auth (an authenticating proxy in front of the central store): the user inline, the password from a Secret. */
+  z.strictObject({
+    type: z.literal('basic'),
+    username: z.string().regex(/^[^\s\p{Cc}:]{1,256}$/u, { message: 'must be a user name without spaces, colons or control characters' }),
+    password: SecretKeyRef,
+  }),
+]);
+export type AgentAuth = z.infer<typeof AgentAuth>;
+
+/** An HTTP header name (RFC 9110 token). */
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/, { message: 'must be an HTTP header name' });
+
+/** A site's metrics agent (vmagent): what it scrapes is the stack's scrape config; where it sends, here. */
+const VmagentSettings = z.strictObject({
+  ...componentBase,
+  /** The `site` label added to every series it sends, and the tenant it writes as. @default - clusterName */
+  site: dnsLabel.optional(),
+  /** The volume of its on-disk queue (kept across restarts and outages of the central store). */
+  storage: Storage,
+  /** The most the queue may hold on disk; beyond it the oldest data is dropped (and counted). */
+  maxDiskUsage: bytes,
+  remoteWrite: z.strictObject({
+    /** The central store's remote-write URL (Thanos Receive: https://…/api/v1/receive). Required when enabled. @default - none */
+    url: RemoteWriteUrl.optional(),
+    auth: AgentAuth,
+    /** For https URLs. @default - the system CAs, the URL's host as server name */
+    tls: z
+      .strictObject({
+        /** The CA bundle (PEM) that signs the central endpoint's certificate. @default - the system CAs */
+        ca: SecretKeyRef.optional(),
+        /** The name the central endpoint's certificate must carry (SNI). @default - the URL's host */
+        serverName: host.optional(),
+      })
+      .optional(),
+    /** The header that carries the site as tenant (ignored by a Receive that takes it from the client certificate). @default 'THANOS-TENANT' */
+    tenantHeader: headerName,
+  }),
+});
+
+/** The Thanos long-term store of the central profile: Receive, Query, Store Gateway and Compactor over one bucket. */
+const ThanosSettings = z.strictObject({
+  enabled: z.boolean(),
+  /** Overrides the pinned image of versions.json (one image for every Thanos component). */
+  image: image.optional(),
+  /** The object storage config (Thanos objstore.yml: S3-compatible in production) as a Secret key; it holds credentials. */
+  objectStorage: SecretKeyRef,
+  receive: z.strictObject({
+    /** Replicas of the hashring (at least 3). */
+    replicas: z.number().int().min(1).max(50),
+    /** Each series is written to this many replicas; with 2, a write succeeds on one (Receive's quorum for 2). */
+    replicationFactor: z.number().int().min(1).max(5),
+    resources: Resources,
+    /** Each replica's TSDB volume (the recent past, before upload). */
+    storage: Storage,
+    /** How long a replica keeps its uploaded blocks locally. */
+    retention: duration,
+    /**
+     * The remote-write endpoint's TLS: a Secret with `tls.crt`, `tls.key` (its certificate) and
+     * `ca.crt` (the CA that signs the sites' client certificates). Sites must present one; the
+     * certificate's CommonName is the site's tenant.
+     */
+    tlsSecret: dnsLabel,
+  }),
+  query: z.strictObject({ replicas, resources: Resources }),
+  store: z.strictObject({ resources: Resources, storage: Storage }),
+  /** Thanos Rule: the federation's alerts (a site stopped sending, its agent failing) over Query. */
+  rule: z.strictObject({ resources: Resources, storage: Storage }),
+  compact: z.strictObject({
+    resources: Resources,
+    /** Scratch space for compaction and downsampling. */
+    storage: Storage,
+    /** How long raw, 5-minute and 1-hour downsampled data is kept in the bucket. */
+    retention: z.strictObject({ raw: duration, fiveMinutes: duration, oneHour: duration }),
+  }),
+});
+
+/** An S3 bucket name, as MLflow's `s3://bucket/prefix` artifact destination takes it. */
+const s3Bucket = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit' });
+
+/** The URL users open MLflow's UI at (port-forward or ingress): http(s), a host, nothing after it. */
+const mlflowUrl = z
+  .string()
+  .regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/, {
+    message: 'must be the http(s) root URL users open MLflow at, such as http://localhost:5000 or https://mlflow.example.org (no path, query, credentials or fragment: the server serves its UI at /)',
+  });
+
+/**
+ * The MLflow tracking server: one run per federation. Metadata and artifacts live on its volume by
+ * default; production may move either out (PostgreSQL, an S3-compatible bucket), credentials always
+ * from Secrets of the monitoring namespace.
+ */
+const MlflowSettings = z.strictObject({
+  ...componentBase,
+  /** Its volume: the SQLite database and the artifacts, unless they live elsewhere. */
+  storage: Storage,
+  /** Uvicorn worker processes serving the API and UI (each holds about 250 MiB). */
+  workers: z.number().int().min(1).max(16),
+  /** Where runs' metadata live: SQLite on the volume, or PostgreSQL (the whole URI, password included, read from a Secret). */
+  backendStore: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('sqlite') }),
+    z.strictObject({ type: z.literal('postgresql'), uri: SecretKeyRef }),
+  ]),
+  /** Where artifacts (checkpoints, run configs) are stored; clients always upload and download through the server. */
+  artifacts: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('volume') }),
+    z.strictObject({
+      type: z.literal('s3'),
+      bucket: s3Bucket,
+      /** A key prefix inside the bucket. @default - the bucket's root */
+      prefix: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: 'must be a key prefix such as mlflow/artifacts (no leading or trailing slash)' }).optional(),
+      /** An S3-compatible endpoint (MinIO, Ceph). @default - AWS S3 */
+      endpointUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+      /** @default - the SDK's default region */
+      region: z.string().regex(/^[a-z0-9-]{1,32}$/, { message: 'must be a region name such as eu-west-1' }).optional(),
+      accessKeyId: SecretKeyRef,
+      secretAccessKey: SecretKeyRef,
+    }),
+  ]),
+  /** The experiment each federation is logged to as one run (created when missing). */
+  experimentName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, { message: 'must be a plain experiment name: up to 100 of A-Z a-z 0-9 . _ - /' }),
+  /** Where users open the UI: the dashboards' links to a run point there, and the server accepts requests addressed to it. */
+  url: mlflowUrl,
+  /** Also log the global model every N rounds (0: only the final model). */
+  checkpointEveryRounds: z.number().int().min(0).max(100_000),
+});
 
 export const StackConfigSchema = z
   .strictObject({
@@ -181,7 +563,24 @@ export const StackConfigSchema = z
     runbookBaseUrl: z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^[a-z0-9_-]+(\/(?!\.+(\/|$))[a-z0-9._-]+)*$/)], {
       message: 'must be an http(s) URL or a repository-relative path such as docs/runbooks',
     }),
-    prometheus: z.strictObject({ ...componentBase, replicas, storage: Storage, retention: duration, retentionSize: bytes }),
+    prometheus: z.strictObject({
+      ...componentBase,
+      replicas,
+      storage: Storage,
+      retention: duration,
+      retentionSize: bytes,
+      /**
+       * Namespaces besides the stack's three whose pods and Services are discovered and scraped when
+       * they opt in with the prometheus.io annotations: a list (a Role in each), or 'all' (a ClusterRole). @default []
+       */
+      onboardedNamespaces: z.union([z.literal(ALL_NAMESPACES), z.array(dnsLabel).max(100)], {
+        error: `must be '${ALL_NAMESPACES}' or a list of namespace names`,
+      }),
+      /** Where samples are remote-written, in order. @default [{ type: 'victoriaMetrics' }] */
+      remoteWrite: z.array(RemoteWriteTarget).max(20),
+      /** Scrape jobs for targets outside Kubernetes. @default [] */
+      externalScrapeJobs: z.array(ExternalScrapeJob).max(50),
+    }),
     alertmanager: z.strictObject({
       ...componentBase,
       replicas,
@@ -230,9 +629,15 @@ export const StackConfigSchema = z
       ]),
     }),
     victoriaMetrics: z.strictObject({ ...componentBase, storage: Storage, retention: duration }),
+    /** A site's agent (site profile): scrapes the site and remote-writes to the central store. Enabled: @default false */
+    vmagent: VmagentSettings,
+    /** The central long-term store (central profile), in VictoriaMetrics's place. Enabled: @default false */
+    thanos: ThanosSettings,
     dcgmExporter: z.strictObject({ ...componentBase }),
     nodeExporter: z.strictObject({ ...componentBase }),
     kubeStateMetrics: z.strictObject({ ...componentBase }),
+    /** Experiment tracking of the federations. Enabled: @default false (production: true) */
+    mlflow: MlflowSettings,
     fl: z.strictObject({
       enabled: z.boolean(),
       numClients: z.number().int().min(1).max(10_000),
@@ -297,6 +702,7 @@ export const StackConfigSchema = z
         message: `retentionSize ${config.prometheus.retentionSize} is larger than the volume it lives on (prometheus.storage.size ${config.prometheus.storage.size})`,
       });
     }
+    checkPrometheusTargets(config, ctx);
     const ns = Object.entries(config.namespaces);
     ns.forEach(([key, value], i) => {
       if (ns.findIndex(([, other]) => other === value) !== i) {
@@ -318,6 +724,7 @@ export const StackConfigSchema = z
       });
     }
     forEachResources(config, [], (resources, path) => checkLimits(resources, path, ctx));
+    checkSiteAndCentral(config, ctx);
     if (config.dcgmExporter.enabled && !config.gpu.enabled) {
       ctx.addIssue({ code: 'custom', path: ['dcgmExporter', 'enabled'], message: 'dcgmExporter.enabled is true but gpu.enabled is false' });
     }
@@ -329,6 +736,96 @@ export const StackConfigSchema = z
       });
     }
   });
+
+/** Cross-field checks of `prometheus.onboardedNamespaces`, `prometheus.remoteWrite` and `prometheus.externalScrapeJobs`. */
+function checkPrometheusTargets(
+  config: {
+    readonly namespaces: Readonly<Record<string, string>>;
+    readonly prometheus: {
+      readonly onboardedNamespaces: typeof ALL_NAMESPACES | readonly string[];
+      readonly remoteWrite: readonly RemoteWriteTarget[];
+      readonly externalScrapeJobs: readonly ExternalScrapeJob[];
+    };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const onboarded = config.prometheus.onboardedNamespaces;
+  if (onboarded !== ALL_NAMESPACES) {
+    const own = Object.entries(config.namespaces);
+    onboarded.forEach((name, i) => {
+      const path = ['prometheus', 'onboardedNamespaces', i];
+      const tier = own.find(([, value]) => value === name)?.[0];
+      if (tier !== undefined) {
+        ctx.addIssue({ code: 'custom', path, message: `namespace '${name}' is the stack's own (namespaces.${tier}): it is scraped already` });
+      } else if (onboarded.indexOf(name) !== i) {
+        ctx.addIssue({ code: 'custom', path, message: `namespace '${name}' is listed twice` });
+      }
+    });
+  }
+  const targets = config.prometheus.remoteWrite;
+  targets.forEach((target, i) => {
+    if (target.type === 'victoriaMetrics' && targets.findIndex((t) => t.type === 'victoriaMetrics') !== i) {
+      ctx.addIssue({ code: 'custom', path: ['prometheus', 'remoteWrite', i, 'type'], message: 'the in-cluster VictoriaMetrics is listed twice' });
+    }
+    if (target.type === 'url' && targets.findIndex((t) => t.type === 'url' && t.name === target.name) !== i) {
+      ctx.addIssue({ code: 'custom', path: ['prometheus', 'remoteWrite', i, 'name'], message: `duplicate remote_write name '${target.name}'` });
+    }
+  });
+  const jobs = config.prometheus.externalScrapeJobs;
+  jobs.forEach((job, i) => {
+    if (jobs.findIndex((other) => other.name === job.name) !== i) {
+      ctx.addIssue({ code: 'custom', path: ['prometheus', 'externalScrapeJobs', i, 'name'], message: `duplicate scrape job name '${job.name}'` });
+    }
+  });
+}
+
+/** Cross-field checks of the site agent (`vmagent`) and the central store (`thanos`). */
+function checkSiteAndCentral(
+  config: { readonly vmagent: z.infer<typeof VmagentSettings>; readonly thanos: z.infer<typeof ThanosSettings>; readonly victoriaMetrics: { readonly enabled: boolean } },
+  ctx: z.RefinementCtx,
+): void {
+  const agent = config.vmagent;
+  if (agent.enabled && agent.remoteWrite.url === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['vmagent', 'remoteWrite', 'url'], message: "is required when vmagent.enabled is true: the central store's remote-write URL" });
+  }
+  if (parseBytes(agent.maxDiskUsage)! > parseBytes(agent.storage.size)!) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['vmagent', 'maxDiskUsage'],
+      message: `maxDiskUsage ${agent.maxDiskUsage} is larger than the volume it lives on (vmagent.storage.size ${agent.storage.size})`,
+    });
+  }
+  if (agent.remoteWrite.tls !== undefined && agent.remoteWrite.url?.startsWith('http://') === true) {
+    ctx.addIssue({ code: 'custom', path: ['vmagent', 'remoteWrite', 'tls'], message: 'is set but the url is http://: use an https URL' });
+  }
+  if (agent.remoteWrite.auth.type === 'clientCertificate' && agent.remoteWrite.url?.startsWith('http://') === true) {
+    ctx.addIssue({ code: 'custom', path: ['vmagent', 'remoteWrite', 'auth', 'type'], message: 'clientCertificate needs an https url (a client certificate is presented in the TLS handshake)' });
+  }
+  const thanos = config.thanos;
+  if (!thanos.enabled) return;
+  if (config.victoriaMetrics.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['thanos', 'enabled'], message: 'thanos.enabled and victoriaMetrics.enabled are both true: choose one long-term store' });
+  }
+  const { replicas, replicationFactor } = thanos.receive;
+  if (replicas < 3) {
+    ctx.addIssue({ code: 'custom', path: ['thanos', 'receive', 'replicas'], message: `thanos.receive.replicas ${replicas} is below 3: the hashring needs at least 3 replicas to lose one and keep replicating` });
+  }
+  if (replicationFactor > replicas) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['thanos', 'receive', 'replicationFactor'],
+      message: `thanos.receive.replicationFactor ${replicationFactor} exceeds thanos.receive.replicas ${replicas}: each series is written to that many distinct replicas`,
+    });
+  }
+  const r = thanos.compact.retention;
+  if (parseDuration(r.raw)! > parseDuration(r.fiveMinutes)! || parseDuration(r.fiveMinutes)! > parseDuration(r.oneHour)!) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['thanos', 'compact', 'retention'],
+      message: `raw ${r.raw} ≤ fiveMinutes ${r.fiveMinutes} ≤ oneHour ${r.oneHour} does not hold: a coarser resolution is downsampled from a finer one and must be kept at least as long`,
+    });
+  }
+}
 
 /** Calls `visit` for every `resources` block of the config (any component's, nested ones too), with its path. */
 function forEachResources(value: unknown, path: (string | number)[], visit: (resources: Resources, path: (string | number)[]) => void): void {

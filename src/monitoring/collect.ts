@@ -2,15 +2,17 @@ import { stringify } from 'yaml';
 import { DEFAULTS } from '../config/profiles';
 import type { StackConfig } from '../config/schema';
 import { MetricCatalog } from './catalog';
-import type { DashboardDef, Mixin, MixinContext, MonitoredComponent, ProvisionedDashboard } from './mixin';
+import { RuleScope, type DashboardDef, type Mixin, type MixinContext, type MonitoredComponent, type ProvisionedDashboard } from './mixin';
 import { promtoolTests, type AlertRuleProps, type RuleGroupBuilder } from './rules';
 
 /** Everything the stack's mixins produce, rendered. */
 export interface MonitoringOutput {
   /** The metric catalog of every component (enabled or not): the contract file. */
   readonly catalog: MetricCatalog;
-  /** Rule file name (`<mixin>.rules.yaml`) → YAML text, for enabled components. */
+  /** Rule file name (`<mixin>.rules.yaml`) → YAML text, for enabled components (every scope). */
   readonly ruleFiles: Readonly<Record<string, string>>;
+  /** The names among `ruleFiles` of the federation's rules (Thanos Rule evaluates them, not Prometheus). */
+  readonly federationRuleNames: ReadonlySet<string>;
   /** promtool unit-test file name (`<mixin>.rules.test.yaml`) → YAML text, rendered on first call. */
   readonly ruleTests: () => Readonly<Record<string, string>>;
   readonly dashboards: readonly ProvisionedDashboard[];
@@ -56,8 +58,11 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
     recordingGroups.set(m.name, groups);
   }
   const ruleFiles: Record<string, string> = {};
+  const federationRuleNames = new Set<string>();
   // promtool tests are rendered only when asked for (npm run generate, tests): synth deploys the rules alone.
   const testRenderers: (() => [string, string])[] = [];
+  // Dashboards see every deployed mixin's stack health rows (rules and rows are built first).
+  const withRows: MixinContext = { ...base, stackHealthRows: enabled.flatMap((m) => m.stackHealthRows?.(base) ?? []) };
   const dashboardDefs: DashboardDef[] = [];
   const alerts: ShippedAlert[] = [];
   for (const m of enabled) {
@@ -66,6 +71,7 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
       const file = `${m.name}.rules.yaml`;
       alerts.push(...groups.flatMap((g) => g.alertRules.map((rule) => ({ rule, group: g.name, ruleFile: file }))));
       ruleFiles[file] = stringify({ groups: groups.map((g) => g.build(config.runbookBaseUrl)) }, YAML_OPTIONS);
+      if (m.scope === RuleScope.FEDERATION) federationRuleNames.add(file);
       // promtool evaluates every rule file the tests list; recorded series of other files are
       // listed too so cross-file references resolve.
       const needed = [file, ...[...recordingGroups.entries()].filter(([name, gs]) => name !== m.name && gs.length > 0).map(([name]) => `${name}.rules.yaml`)];
@@ -76,9 +82,9 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
         });
       }
     }
-    dashboardDefs.push(...(m.dashboards?.(base) ?? []));
+    dashboardDefs.push(...(m.dashboards?.(withRows) ?? []));
   }
   const dashboards = dashboardDefs.map((d) => ({ uid: d.uid, folder: d.folder, json: `${JSON.stringify(d.json, null, 2)}\n` }));
   let ruleTests: Readonly<Record<string, string>> | undefined;
-  return { catalog, ruleFiles, ruleTests: () => (ruleTests ??= Object.fromEntries(testRenderers.map((render) => render()))), dashboards, dashboardDefs, alerts };
+  return { catalog, ruleFiles, federationRuleNames, ruleTests: () => (ruleTests ??= Object.fromEntries(testRenderers.map((render) => render()))), dashboards, dashboardDefs, alerts };
 }

@@ -10,7 +10,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DATASOURCE_NAMES, DatasourceUid } from './datasources';
 import type { StackConfig } from '../config/schema';
 import type { DashboardDef } from './mixin';
-import { matchers } from './promql';
+import { matchers, withMatcher } from './promql';
 
 
 /*
@@ -54,6 +54,8 @@ export const Unit = {
 export const Var = {
   DATASOURCE: 'datasource',
   LOKI: 'loki',
+  /** The `cluster` external label: one central store holds many clusters' series. */
+  CLUSTER: 'cluster',
   NAMESPACE: 'namespace',
   JOB: 'job',
   SEARCH: 'search',
@@ -61,6 +63,11 @@ export const Var = {
 
 const METRICS_DS: common.DataSourceRef = { type: 'prometheus', uid: `\${${Var.DATASOURCE}}` };
 const LOGS_DS: common.DataSourceRef = { type: 'loki', uid: `\${${Var.LOKI}}` };
+/**
+ * Added to every vector selector of every PromQL query and query variable. In a central store the
+ * series carry the `cluster` external label; Prometheus's own series do not, and match All (`.*`).
+ */
+const CLUSTER_MATCHER = `${Var.CLUSTER}=~"$${Var.CLUSTER}"`;
 
 
 /** The metrics datasource a config provisions as default: Prometheus, else VictoriaMetrics. */
@@ -93,17 +100,26 @@ export function labelValues(selector: string, label: string): string {
   return `label_values(${selector}, ${label})`;
 }
 
+/** A `label_values(selector, label)` query restricted to the `$cluster` series. */
+function clusterScoped(query: string): string {
+  const m = /^label_values\((.*),\s*(\w+)\)$/s.exec(query);
+  if (m === null) {
+    throw new Error(`variable query ${query} is not label_values(selector, label)`);
+  }
+  return labelValues(withMatcher(m[1], CLUSTER_MATCHER), m[2]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Queries
 
 export type Query = prometheus.DataqueryBuilder | loki.DataqueryBuilder;
 
-/** A PromQL query on the `$datasource` variable with an explicit legend. */
+/** A PromQL query on the `$datasource` variable with an explicit legend, selecting the `$cluster` series. */
 export function promQuery(expr: string, legend: string, opts: { instant?: boolean } = {}): prometheus.DataqueryBuilder {
   const q = new prometheus.DataqueryBuilder()
     .datasource(METRICS_DS)
     .editorMode(prometheus.QueryEditorMode.Code)
-    .expr(expr)
+    .expr(withMatcher(expr, CLUSTER_MATCHER))
     .legendFormat(legend);
   return opts.instant === true ? q.instant() : q.range();
 }
@@ -217,6 +233,19 @@ export interface StatOptions extends PanelOptions {
   readonly showName?: boolean;
   /** Sparkline under the value. @default false */
   readonly sparkline?: boolean;
+  /** Links from each value to another page (opened in a new tab). @default - none */
+  readonly links?: readonly DataLink[];
+}
+
+/** A data link: its URL may use the value's labels, `${__field.labels.<label>}`. */
+export interface DataLink {
+  readonly title: string;
+  readonly url: string;
+}
+
+/** A field data link, opened in a new tab (the schema types it as a dashboard link; Grafana reads its title, url and targetBlank). */
+function dataLink(link: DataLink): dash.DashboardLinkBuilder {
+  return new dash.DashboardLinkBuilder(link.title).type(dash.DashboardLinkType.Link).url(link.url).targetBlank(true);
 }
 
 /** A stat panel: one big value per series. */
@@ -237,6 +266,7 @@ export function statPanel(title: string, unit: string, queries: readonly Query[]
   if (opts.decimals !== undefined) panel.decimals(opts.decimals);
   if (opts.min !== undefined) panel.min(opts.min);
   if (opts.max !== undefined) panel.max(opts.max);
+  if (opts.links !== undefined) panel.dataLinks(opts.links.map(dataLink));
   return withTargets(panel, queries, METRICS_DS);
 }
 
@@ -364,13 +394,15 @@ export function dashboard(uid: string, title: string, opts: DashboardOptions): d
   if (opts.logs === true) {
     builder.withVariable(datasourceVariable(Var.LOKI, 'Logs', 'loki', DatasourceUid.LOKI));
   }
+  // Fed by the `cluster` external label (set on every series Prometheus remote-writes); All by default.
+  builder.withVariable(queryVariable(Var.CLUSTER, 'Cluster', labelValues('up', Var.CLUSTER), true));
   const ns = opts.namespace;
-  builder.withVariable(queryVariable(Var.NAMESPACE, 'Namespace', labelValues('up', 'namespace'), 'multi' in ns, 'default' in ns ? ns.default : undefined));
+  builder.withVariable(queryVariable(Var.NAMESPACE, 'Namespace', clusterScoped(labelValues('up', 'namespace')), 'multi' in ns, 'default' in ns ? ns.default : undefined));
   if (opts.job !== undefined) {
-    builder.withVariable(queryVariable(Var.JOB, 'Job', opts.job, true));
+    builder.withVariable(queryVariable(Var.JOB, 'Job', clusterScoped(opts.job), true));
   }
   for (const v of opts.variables ?? []) {
-    builder.withVariable(queryVariable(v.name, v.label, v.query, v.multi ?? true));
+    builder.withVariable(queryVariable(v.name, v.label, clusterScoped(v.query), v.multi ?? true));
   }
   if (opts.logs === true) {
     builder.withVariable(new dash.TextBoxVariableBuilder(Var.SEARCH).label('Search (regex)').defaultValue('').current({ text: '', value: '' }));

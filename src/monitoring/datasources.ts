@@ -4,6 +4,7 @@ export enum DatasourceUid {
   VICTORIA_METRICS = 'victoriametrics',
   LOKI = 'loki',
   ALERTMANAGER = 'alertmanager',
+  THANOS = 'thanos',
 }
 
 /** The display name of each datasource (Grafana's datasource list, a dashboard variable's current value). */
@@ -12,4 +13,5 @@ export const DATASOURCE_NAMES: Readonly<Record<DatasourceUid, string>> = {
   [DatasourceUid.VICTORIA_METRICS]: 'VictoriaMetrics',
   [DatasourceUid.LOKI]: 'Loki',
   [DatasourceUid.ALERTMANAGER]: 'Alertmanager',
+  [DatasourceUid.THANOS]: 'Thanos',
 };

@@ -1,6 +1,7 @@
 import type { ComponentName } from '../common/names';
 import type { StackConfig } from '../config/schema';
 import type { MetricCatalog, MetricDef } from './catalog';
+import type { RowSpec } from './dashboard';
 import type { RuleGroupBuilder } from './rules';
 
 /** A built dashboard: fixed uid, the Grafana folder it goes to, and its JSON model. */
@@ -42,16 +43,30 @@ export interface MixinContext {
   readonly recorded: ReadonlySet<string>;
   /** The workloads this config deploys, in the stack's order. */
   readonly deployed: readonly MonitoredWorkload[];
+  /** The rows the deployed mixins add to the stack health dashboard (given to dashboard builders). @default - none */
+  readonly stackHealthRows?: readonly RowSpec[];
+}
+
+/** Who evaluates a mixin's rules, over which series. */
+export enum RuleScope {
+  /** The cluster's Prometheus, over what it scrapes itself. */
+  CLUSTER = 'cluster',
+  /** Thanos Rule over Thanos Query: every site's series (the central profile). */
+  FEDERATION = 'federation',
 }
 
 /** A component's monitoring: the metrics it exports, its rules and its dashboards. */
 export interface Mixin {
   /** File base name: rules/<name>.rules.yaml. */
   readonly name: string;
+  /** Who evaluates its rules. @default RuleScope.CLUSTER */
+  readonly scope?: RuleScope;
   /** Its part of the metric catalog; a function where the contract follows the config (e.g. histogram buckets). */
   readonly metrics: readonly MetricDef[] | ((config: StackConfig) => readonly MetricDef[]);
   /** Recording rules first: other mixins' rules and dashboards may use their series. */
   readonly recordingRules?: (ctx: MixinContext) => readonly RuleGroupBuilder[];
   readonly alertingRules?: (ctx: MixinContext) => readonly RuleGroupBuilder[];
   readonly dashboards?: (ctx: MixinContext) => readonly DashboardDef[];
+  /** Rows this component adds to the stack health dashboard (which the Prometheus mixin builds). @default - none */
+  readonly stackHealthRows?: (ctx: MixinContext) => readonly RowSpec[];
 }

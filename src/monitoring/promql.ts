@@ -81,3 +81,36 @@ export function vectorSelectors(query: string): string[] {
   });
   return found;
 }
+
+/**
+ * `query` with `matcher` (e.g. `cluster=~"$cluster"`) added to every vector selector, the query
+ * otherwise unchanged: `rate(a{job="x"}[$__rate_interval])` → `rate(a{job="x", cluster=~"$cluster"}[$__rate_interval])`.
+ * Grafana macros (`$__rate_interval`) are parsed as durations of their length; variables may only
+ * appear inside label values. A query that does not parse is returned as it is, for the dashboard
+ * checker to report with its dashboard and panel.
+ */
+export function withMatcher(query: string, matcher: string): string {
+  // Same-length stand-ins keep the parse tree's offsets valid for the original text.
+  const text = query.replace(/\$__[A-Za-z_]+/g, (m) => `${'0'.repeat(m.length - 2)}1s`);
+  const tree = promqlParser.parse(text);
+  if (syntaxErrors(text, tree).length > 0) {
+    return query;
+  }
+  const inserts: { at: number; text: string }[] = [];
+  tree.iterate({
+    enter(node) {
+      if (node.name !== 'VectorSelector') {
+        return undefined;
+      }
+      const labels = node.node.getChild('LabelMatchers');
+      if (labels === null) {
+        inserts.push({ at: node.to, text: `{${matcher}}` });
+      } else {
+        const inner = text.slice(labels.from + 1, labels.to - 1).trim();
+        inserts.push({ at: labels.to - 1, text: inner === '' || inner.endsWith(',') ? matcher : `, ${matcher}` });
+      }
+      return false;
+    },
+  });
+  return inserts.sort((a, b) => b.at - a.at).reduce((out, i) => `${out.slice(0, i.at)}${i.text}${out.slice(i.at)}`, query);
+}

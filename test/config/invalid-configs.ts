@@ -1,3 +1,13 @@
+/** A config with one remote_write target of type url, `central`, with these fields set. */
+function remoteWrite(fields: Record<string, unknown>): Record<string, unknown> {
+  return { prometheus: { remoteWrite: [{ type: 'url', name: 'central', url: 'https://metrics.example.org/api/v1/write', ...fields }] } };
+}
+
+/** A config with one external scrape job, `lab`, with these fields set. */
+function externalJob(fields: Record<string, unknown>): Record<string, unknown> {
+  return { prometheus: { externalScrapeJobs: [{ name: 'lab', targets: ['10.0.0.5:9100'], ...fields }] } };
+}
+
 /**
  * The corpus of invalid configurations: each names the field path and the value in its error.
  * [description, overrides, expected problem line]. Used in-process (schema.test.ts) and through the
@@ -80,4 +90,57 @@ export const INVALID: [string, Record<string, unknown>, string][] = [
   ['bad runtime class', { gpu: { runtimeClassName: 'NVIDIA' } }, 'gpu.runtimeClassName: must be a lowercase RFC 1123 name (got "NVIDIA")'],
   ['deeply nested bad cpu limit', { fl: { client: { resources: { limits: { cpu: 'lots' } } } } }, 'fl.client.resources.limits.cpu: must be a CPU quantity such as 100m or 0.5 (got "lots")'],
   ['route to a missing receiver', { alertmanager: { routes: { critical: 'nobody', warning: null, info: null } } }, "alertmanager.routes.critical: names receiver 'nobody', which is not in alertmanager.receivers (got \"nobody\")"],
+  // Onboarded namespaces (issue 16): a list of names or 'all', never the stack's own.
+  ['onboarded namespaces neither a list nor all', { prometheus: { onboardedNamespaces: 'everything' } }, "prometheus.onboardedNamespaces: must be 'all' or a list of namespace names (got \"everything\")"],
+  ['onboarded namespace with upper case', { prometheus: { onboardedNamespaces: ['Team-A'] } }, 'prometheus.onboardedNamespaces.0: must be a lowercase RFC 1123 name (got "Team-A")'],
+  ['onboarded namespace that is the stack\'s own', { prometheus: { onboardedNamespaces: ['fl-training'] } }, "prometheus.onboardedNamespaces.0: namespace 'fl-training' is the stack's own (namespaces.training): it is scraped already (got \"fl-training\")"],
+  ['onboarded namespace listed twice', { prometheus: { onboardedNamespaces: ['jobs', 'jobs'] } }, "prometheus.onboardedNamespaces.1: namespace 'jobs' is listed twice (got \"jobs\")"],
+  // remote_write targets (issue 16): credentials only from Secrets, and never printed.
+  ['remote_write URL carrying a password', remoteWrite({ url: 'https://site-a:s3cret@metrics.example.org/api/v1/write' }), 'prometheus.remoteWrite.0.url: must not carry credentials (user:password@): set basicAuth or bearerToken from a Secret (got "https://<redacted>@metrics.example.org/api/v1/write")'],
+  ['remote_write URL with another scheme', remoteWrite({ url: 'ftp://metrics.example.org/write' }), 'prometheus.remoteWrite.0.url: must be an http(s) URL without spaces or control characters (got "ftp://metrics.example.org/write")'],
+  ['remote_write URL with a fragment (its query redacted)', remoteWrite({ url: 'https://metrics.example.org/write?api_key=s3cret#x' }), 'prometheus.remoteWrite.0.url: must be an http(s) URL with a host and no #fragment, such as https://metrics.example.org/api/v1/write (got "https://metrics.example.org/write?<redacted>")'],
+  ['remote_write URL with a newline', remoteWrite({ url: 'https://metrics.example.org/\nx' }), 'prometheus.remoteWrite.0.url: must be an http(s) URL without spaces or control characters (got "https://metrics.example.org/\\nx")'],
+  ['remote_write password inline', remoteWrite({ basicAuth: { username: 'site-a', password: 's3cret' } }), 'prometheus.remoteWrite.0.basicAuth.password: Invalid input: expected object, received string (got "<redacted: may be a secret>")'],
+  ['remote_write user name with a colon', remoteWrite({ basicAuth: { username: 'site:a', password: { name: 'c', key: 'p' } } }), 'prometheus.remoteWrite.0.basicAuth.username: must be a user name without spaces, colons or control characters (got "site:a")'],
+  ['remote_write basic auth and bearer token', remoteWrite({ basicAuth: { username: 'site-a', password: { name: 'c', key: 'p' } }, bearerToken: { name: 'c', key: 't' } }), 'prometheus.remoteWrite.0.bearerToken: basicAuth and bearerToken are both set: Prometheus sends one Authorization header; set one (got "<redacted: may be a secret>")'],
+  ['remote_write TLS on an http URL', remoteWrite({ url: 'http://metrics.example.org/api/v1/write', tls: { serverName: 'metrics.example.org' } }), 'prometheus.remoteWrite.0.tls: is set but the url is http://: use https (got {"serverName":"metrics.example.org"})'],
+  ['remote_write CA from neither a Secret nor a ConfigMap', remoteWrite({ tls: { ca: {} } }), 'prometheus.remoteWrite.0.tls.ca: must name exactly one of secret, configMap (got {})'],
+  ['remote_write server name with a space', remoteWrite({ tls: { serverName: 'metrics example' } }), 'prometheus.remoteWrite.0.tls.serverName: must be a host name (RFC 1123) or an IPv4 address (got "metrics example")'],
+  ['remote_write unknown target type', { prometheus: { remoteWrite: [{ type: 'kafka' }] } }, "prometheus.remoteWrite.0.type: Invalid discriminator value. Expected 'victoriaMetrics' | 'url' (got \"kafka\")"],
+  [
+    'two remote_write targets of one name',
+    { prometheus: { remoteWrite: [{ type: 'victoriaMetrics' }, { type: 'url', name: 'central', url: 'https://a.example.org/w' }, { type: 'url', name: 'central', url: 'https://b.example.org/w' }] } },
+    "prometheus.remoteWrite.2.name: duplicate remote_write name 'central' (got \"central\")",
+  ],
+  ['the in-cluster VictoriaMetrics twice', { prometheus: { remoteWrite: [{ type: 'victoriaMetrics' }, { type: 'victoriaMetrics' }] } }, 'prometheus.remoteWrite.1.type: the in-cluster VictoriaMetrics is listed twice (got "victoriaMetrics")'],
+  ['write relabel replace without targetLabel', remoteWrite({ writeRelabelConfigs: [{ sourceLabels: ['job'], action: 'replace' }] }), 'prometheus.remoteWrite.0.writeRelabelConfigs.0.targetLabel: action replace needs targetLabel (got nothing)'],
+  ['write relabel regex with a lookahead', remoteWrite({ writeRelabelConfigs: [{ sourceLabels: ['__name__'], regex: 'fl_(?!debug).*', action: 'keep' }] }), 'prometheus.remoteWrite.0.writeRelabelConfigs.0.regex: must be an RE2 regular expression: no lookaround (?= (?! (?<= (?<! and no backreferences \\1 (got "fl_(?!debug).*")'],
+  ['write relabel labeldrop with sourceLabels', remoteWrite({ writeRelabelConfigs: [{ sourceLabels: ['pod'], regex: 'pod', action: 'labeldrop' }] }), 'prometheus.remoteWrite.0.writeRelabelConfigs.0.sourceLabels: action labeldrop takes only regex (Prometheus refuses sourceLabels with it) (got ["pod"])'],
+  ['write relabel label name with a dash', remoteWrite({ writeRelabelConfigs: [{ sourceLabels: ['client-index'], action: 'drop' }] }), 'prometheus.remoteWrite.0.writeRelabelConfigs.0.sourceLabels.0: must be a Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]* (got "client-index")'],
+  ['write relabel action the schema does not offer', remoteWrite({ writeRelabelConfigs: [{ regex: 'x', action: 'hashmod' }] }), 'prometheus.remoteWrite.0.writeRelabelConfigs.0.action: Invalid option: expected one of "replace"|"keep"|"drop"|"labelmap"|"labeldrop"|"labelkeep" (got "hashmod")'],
+  ['remote_write queue minShards above maxShards', remoteWrite({ queue: { minShards: 8, maxShards: 2 } }), 'prometheus.remoteWrite.0.queue.minShards: minShards 8 exceeds maxShards 2 (got 8)'],
+  ['remote_write queue backoff without a unit', remoteWrite({ queue: { maxBackoff: '10' } }), 'prometheus.remoteWrite.0.queue.maxBackoff: must be a positive duration such as 30s, 5m, 15d (got "10")'],
+  // MLflow: where users open it, its stores (credentials only as Secret references), the experiment.
+  ['MLflow URL with a path', { mlflow: { url: 'https://mlflow.example.org/ui' } }, 'mlflow.url: must be the http(s) root URL users open MLflow at, such as http://localhost:5000 or https://mlflow.example.org (no path, query, credentials or fragment: the server serves its UI at /) (got "https://mlflow.example.org/ui")'],
+  ['MLflow URL with credentials', { mlflow: { url: 'http://admin:pw@mlflow:5000' } }, 'mlflow.url: must be the http(s) root URL users open MLflow at, such as http://localhost:5000 or https://mlflow.example.org (no path, query, credentials or fragment: the server serves its UI at /) (got "http://admin:pw@mlflow:5000")'],
+  ['MLflow PostgreSQL URI inline instead of a Secret reference', { mlflow: { backendStore: { type: 'postgresql', uri: 'postgresql://mlflow:pw@db/mlflow' } } }, 'mlflow.backendStore.uri: Invalid input: expected object, received string (got "<redacted: may be a secret>")'],
+  ['MLflow backend store the image has no driver for', { mlflow: { backendStore: { type: 'oracle' } } }, "mlflow.backendStore.type: Invalid discriminator value. Expected 'sqlite' | 'postgresql' (got \"oracle\")"],
+  ['MLflow S3 bucket with upper case', { mlflow: { artifacts: { type: 's3', bucket: 'FL_Artifacts', accessKeyId: { name: 's3', key: 'id' }, secretAccessKey: { name: 's3', key: 'secret' } } } }, 'mlflow.artifacts.bucket: must be an S3 bucket name: 3 to 63 of a-z 0-9 . -, starting and ending with a letter or digit (got "FL_Artifacts")'],
+  ['MLflow S3 secret key inline', { mlflow: { artifacts: { type: 's3', bucket: 'fl', accessKeyId: { name: 's3', key: 'id' }, secretAccessKey: 'wJalrXUtnFEMI' } } }, 'mlflow.artifacts.secretAccessKey: Invalid input: expected object, received string (got "<redacted: may be a secret>")'],
+  ['MLflow S3 prefix with a leading slash', { mlflow: { artifacts: { type: 's3', bucket: 'fl-artifacts', prefix: '/runs', accessKeyId: { name: 's3', key: 'id' }, secretAccessKey: { name: 's3', key: 'secret' } } } }, 'mlflow.artifacts.prefix: must be a key prefix such as mlflow/artifacts (no leading or trailing slash) (got "/runs")'],
+  ['MLflow experiment name with a newline', { mlflow: { experimentName: 'fl\ntraining' } }, 'mlflow.experimentName: must be a plain experiment name: up to 100 of A-Z a-z 0-9 . _ - / (got "fl\\ntraining")'],
+  ['zero MLflow workers', { mlflow: { workers: 0 } }, 'mlflow.workers: Too small: expected number to be >=1 (got 0)'],
+  ['negative checkpoint interval', { mlflow: { checkpointEveryRounds: -1 } }, 'mlflow.checkpointEveryRounds: Too small: expected number to be >=0 (got -1)'],
+  ['MLflow error-ratio threshold of 1', { thresholds: { mlflowErrorRatio: 1 } }, 'thresholds.mlflowErrorRatio: Too big: expected number to be <1 (got 1)'],
+  // Scrape jobs for targets outside Kubernetes (issue 16).
+  ['external job named like a stack component', externalJob({ name: 'fl-server' }), 'prometheus.externalScrapeJobs.0.name: is a job name of the stack (its scrape jobs and components select on it); choose another (got "fl-server")'],
+  ['external job target without a port', externalJob({ targets: ['10.0.0.5'] }), 'prometheus.externalScrapeJobs.0.targets.0: must be host:port, the host a name (RFC 1123) or an IPv4 address, the port 1-65535 (got "10.0.0.5")'],
+  ['external job target port out of range', externalJob({ targets: ['gpu-1.lab.example:70000'] }), 'prometheus.externalScrapeJobs.0.targets.0: must be host:port, the host a name (RFC 1123) or an IPv4 address, the port 1-65535 (got "gpu-1.lab.example:70000")'],
+  ['external job target given as a URL', externalJob({ targets: ['http://gpu-1.lab.example:9100/metrics'] }), 'prometheus.externalScrapeJobs.0.targets.0: must be host:port, the host a name (RFC 1123) or an IPv4 address, the port 1-65535 (got "http://gpu-1.lab.example:9100/metrics")'],
+  ['external job relative metrics path', externalJob({ metricsPath: 'metrics' }), 'prometheus.externalScrapeJobs.0.metricsPath: must be an absolute URL path such as /metrics (got "metrics")'],
+  ['external job overriding the job label', externalJob({ labels: { job: 'other' } }), 'prometheus.externalScrapeJobs.0.labels: label job is set by Prometheus (the job name, the target address); choose another name (got {"job":"other"})'],
+  ['external job label name with a dot', externalJob({ labels: { 'site.name': 'lab' } }), 'prometheus.externalScrapeJobs.0.labels: key "site.name" is not a Prometheus label name: [a-zA-Z_][a-zA-Z0-9_]* (got {"site.name":"lab"})'],
+  ['external job TLS over http', externalJob({ tls: { serverName: 'gpu-1.lab.example' } }), 'prometheus.externalScrapeJobs.0.tls: is set but the scheme is http: use https (got {"serverName":"gpu-1.lab.example"})'],
+  ['external job token inline', externalJob({ scheme: 'https', bearerToken: 'abc' }), 'prometheus.externalScrapeJobs.0.bearerToken: Invalid input: expected object, received string (got "<redacted: may be a secret>")'],
+  ['two external jobs of one name', { prometheus: { externalScrapeJobs: [{ name: 'lab', targets: ['a:1'] }, { name: 'lab', targets: ['b:1'] }] } }, "prometheus.externalScrapeJobs.1.name: duplicate scrape job name 'lab' (got \"lab\")"],
 ];

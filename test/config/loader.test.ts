@@ -53,7 +53,7 @@ test('arrays in overrides replace, objects merge', () => {
 
 test('an unknown profile is refused with its name', () => {
   expect(problemsOf(() => loadConfig({ STACK_PROFILE: 'staging' }))).toEqual([
-    'profile: unknown profile; expected one of minikube, production (got "staging")',
+    'profile: unknown profile; expected one of minikube, production, site, central (got "staging")',
   ]);
 });
 
@@ -140,6 +140,37 @@ describe('a value given where a Secret reference belongs is never printed', () =
   test('a mapping where the receiver list belongs: printed with the reference positions redacted', () => {
     expect(() => resolveConfig({ overrides: { alertmanager: { receivers: { first: { name: 'oncall', type: 'webhook', url: hook } } } } })).toThrow(
       `alertmanager.receivers: Invalid input: expected array, received object (got {"first":{"name":"oncall","type":"webhook","url":${JSON.stringify(REDACTED)}}})`,
+    );
+  });
+});
+
+describe('a remote_write target is printed without its credentials', () => {
+  const secret = 'very-secret-token';
+  const problem = (overrides: Record<string, unknown>): string => {
+    try {
+      resolveConfig({ overrides });
+    } catch (e) {
+      return (e as ConfigError).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  test('a password inline, in the URL, in its query: none printed, the field named', () => {
+    for (const target of [
+      { type: 'url', name: 'central', url: 'https://metrics.example.org/w', basicAuth: { username: 'u', password: secret } },
+      { type: 'url', name: 'central', url: `https://u:${secret}@metrics.example.org/w` },
+      { type: 'url', name: 'central', url: `https://metrics.example.org/w?token=${secret}#frag` },
+      { type: 'url', name: 'central', url: `https://metrics.example.org/w?token=${secret}`, bearerToken: secret },
+    ]) {
+      const message = problem({ prometheus: { remoteWrite: [target] } });
+      expect(message).not.toContain(secret);
+      expect(message).toMatch(/prometheus\.remoteWrite\.0\.(url|basicAuth\.password|bearerToken): /);
+    }
+  });
+
+  test('a mapping where the target list belongs: URL and Secret positions redacted', () => {
+    expect(problem({ prometheus: { remoteWrite: { central: { type: 'url', name: 'central', url: `https://u:${secret}@m.example.org/w?k=${secret}`, bearerToken: secret } } } })).toContain(
+      `prometheus.remoteWrite: Invalid input: expected array, received object (got {"central":{"type":"url","name":"central","url":"https://<redacted>@m.example.org/w?<redacted>","bearerToken":${JSON.stringify(REDACTED)}}})`,
     );
   });
 });

@@ -108,7 +108,7 @@ test('a bad stack config, an endpoint for a disabled component, an unreachable A
   expect(noKube.status).toBe(3);
   // The profile flag reaches the config loader like STACK_PROFILE (which conflicts with nothing here).
   const profile = run(['--profile', 'staging', '--checks', 'probes']);
-  expect(profile.stderr).toContain('profile: unknown profile; expected one of minikube, production (got "staging")');
+  expect(profile.stderr).toContain('profile: unknown profile; expected one of minikube, production, site, central (got "staging")');
 });
 
 test('arguments: defaults, = forms, repeated --endpoint', () => {

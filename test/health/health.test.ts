@@ -55,7 +55,7 @@ test('an unreachable API server: one critical `cluster api` row; probes with an 
 
 test('options that cannot work are refused by name', async () => {
   await expect(checkHealth({ ...stackHealth(CONFIG), checks: PROBES_ONLY, endpoints: new Map([['kube-state-metrics', 'http://127.0.0.1:1']]) })).rejects.toThrow(
-    new HealthUsageError('--endpoint kube-state-metrics: not a component with a health probe (one of fl-server, prometheus, alertmanager, loki, victoria-metrics, grafana)'),
+    new HealthUsageError('--endpoint kube-state-metrics: not a component with a health probe (one of fl-server, prometheus, alertmanager, loki, victoria-metrics, thanos-receive, thanos-query, thanos-store, thanos-compact, thanos-rule, vmagent, mlflow, grafana)'),
   );
   await expect(checkHealth({ ...stackHealth(CONFIG), checks: PROBES_ONLY, endpoints: new Map([['loki', 'http://127.0.0.1:1']]) })).rejects.toThrow('--endpoint loki: loki is disabled by the config');
   await expect(checkHealth({ ...stackHealth(CONFIG), checks: PROBES_ONLY, endpoints: new Map([['prometheus', prometheus.url]]) })).rejects.toThrow(/^these checks need the Kubernetes API/);

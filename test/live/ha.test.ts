@@ -7,6 +7,8 @@
  * (test/local/): the peers' `alertmanager-N.alertmanager-headless.<ns>.svc:9094` become
  * their loopback gossip ports, and the Alertmanager Service's endpoints become three static targets.
  *
+ * - HA data is stored once: both replicas remote-write to one VictoriaMetrics (the replica label is
+ *   dropped on the write path), which holds each target's series once, with one replica's sums.
  * - Alertmanager HA delivers once: both replicas alert all three peers; each alert group reaches the
  *   webhook exactly once, before and after the peer that notifies first is SIGKILLed.
  *
@@ -155,6 +157,40 @@ test('the production replicas run: 2 Prometheus, 3 Alertmanager peers, all on lo
   // Gossip (memberlist over TCP) included.
   expect(stack.exposedSockets()).toEqual([]);
 });
+
+test('both Prometheus replicas write to one VictoriaMetrics, which holds one series per target and the sums of one replica', async () => {
+  const vm = stack.urls.victoriaMetrics!;
+  const replicas = podsOf(ComponentName.PROMETHEUS);
+  // Each replica writes (its own sent-samples counter grows), each with its own replica label.
+  for (const pod of replicas) {
+    await waitFor(`${pod} remote-writes`, deadline(60_000), async () => {
+      const sent = await instant(prometheusUrl(pod), 'sum(prometheus_remote_storage_samples_total)', Date.now() / 1000);
+      return sent.length > 0 && Number(sent[0].value[1]) > 0 ? true : undefined;
+    });
+    const { yaml } = await promApi<{ yaml: string }>(prometheusUrl(pod), '/api/v1/status/config');
+    expect(yaml).toContain(`${REPLICA_LABEL}: ${pod}`);
+  }
+  // The targets one replica scrapes, by identity; VictoriaMetrics must hold each exactly once.
+  const identity = (x: Series): string => `${x.metric.job}/${x.metric.namespace}/${x.metric.pod}/${x.metric.instance}`;
+  const result = await waitFor('VictoriaMetrics holds every target of a replica', deadline(90_000), async () => {
+    const t = Math.floor(Date.now() / 1000) - 10;
+    const [one, stored] = await Promise.all([instant(prometheusUrl(replicas[0]), 'up', t), instant(vm, 'up', t)]);
+    const perTarget = await instant(vm, 'count by (job, namespace, pod, instance) (up)', t);
+    const sums = await Promise.all([instant(prometheusUrl(replicas[0]), 'sum(up)', t), instant(vm, 'sum(up)', t)]);
+    const wanted = new Set(one.map(identity));
+    const held = new Set(stored.map(identity));
+    return [...wanted].every((w) => held.has(w)) ? { one, stored, perTarget, sums } : undefined;
+  }, 2000);
+  // No replica label reached the store, and no target is doubled.
+  expect(result.stored.filter((x) => REPLICA_LABEL in x.metric)).toEqual([]);
+  expect(result.perTarget.filter((x) => x.value[1] !== '1').map(identity)).toEqual([]);
+  expect(result.stored.length).toBe(result.one.length);
+  expect(result.sums[1][0].value[1]).toBe(result.sums[0][0].value[1]);
+  process.stderr.write(
+    `HA dedup: ${replicas.length} replicas, ${result.one.length} targets each; VictoriaMetrics holds ${result.stored.length} up series, ` +
+      `sum(up) ${result.sums[1][0].value[1]} (one replica: ${result.sums[0][0].value[1]})\n`,
+  );
+}, 200_000);
 
 // Its alerts take minutes (`for: 1m`, twice).
 test('three clustered Alertmanagers alerted by both Prometheus replicas deliver each alert group once, and still once with the first notifier killed', async () => {

@@ -27,13 +27,13 @@ import { allWorkloads, stackTopology } from '../../src/component-list';
 import type { StackConfig } from '../../src/config/schema';
 import { loadConfig } from '../../src/config/loader';
 import { isWorkload, type ManifestContainer, type ManifestObject } from '../../src/common/manifest';
-import type { LocalCluster, LocalPod } from '../local/cluster';
+import type { LocalCluster, LocalPod, LocalService } from '../local/cluster';
 import { containerEnv, containerOf, localPods, localService, mountsOf } from '../local/pods';
 import { localAlertmanagerConfig, localOtelCollectorConfig, localPrometheusConfig, type OtelCollectorConfigInput, type PrometheusConfigInput } from '../local/programs';
-import { localAddress, localArgs, serviceAddresses, type PathMount, type UrlSubstitution } from '../local/relocate';
+import { expandEnvReferences, localAddress, localArgs, serviceAddresses, type PathMount, type UrlSubstitution } from '../local/relocate';
 import { synthStack } from '../helpers';
-import { tool } from '../tools';
-import { exposedSockets, ManagedProcess, type ExposedSocket } from './processes';
+import { tool, venvProgram } from '../tools';
+import { exposedSockets, ManagedProcess, type ExposedSocket, type ProcessSpec } from './processes';
 import { startVictoriaLogs, victoriaLogsEndpoints, victoriaLogsReady, type LogSink } from './victoria-logs';
 
 const REPO = resolve(__dirname, '../..');
@@ -52,6 +52,7 @@ export type LiveComponent =
   | ComponentName.ALERTMANAGER
   | ComponentName.VICTORIA_METRICS
   | ComponentName.OTEL_COLLECTOR
+  | ComponentName.MLFLOW
   | ComponentName.FL_SERVER
   | ComponentName.FL_CLIENT;
 
@@ -72,6 +73,24 @@ export interface LiveStackOptions {
   readonly keepDir?: boolean;
   /** Progress messages. @default - silent */
   readonly log?: (message: string) => void;
+  /**
+   * Pods the caller serves itself (synthetic scrape targets on loopback ports it listens on): added
+   * to the local cluster, so discovery finds them as it finds the stack's pods. @default []
+   */
+  readonly extraPods?: readonly LocalPod[];
+  /** Services of other workloads (e.g. an annotated one in an onboarded namespace), added to the local cluster. @default [] */
+  readonly extraServices?: readonly LocalService[];
+  /**
+   * More in-cluster or external URLs served by local stand-ins (e.g. a central remote_write store),
+   * after the harness's own (Loki → VictoriaLogs). @default []
+   */
+  readonly substitutions?: readonly UrlSubstitution[];
+}
+
+/** Options of {@link LiveStack.restart}. */
+export interface RestartOptions {
+  /** Deadline for the restarted process to pass its readiness probe, in ms. @default 120000 */
+  readonly readyTimeoutMs?: number;
 }
 
 /** A process of the local stack: one container of one local pod. */
@@ -94,6 +113,8 @@ export interface LiveUrls {
   readonly otelCollector?: string;
   /** VictoriaLogs, the log sink standing in for Loki. */
   readonly victoriaLogs?: string;
+  /** MLflow's port: REST API, UI, artifact proxy, /metrics. */
+  readonly mlflow?: string;
   /** The FL server's metrics/health port. */
   readonly flServer?: string;
   /** Each FL client's metrics/health port, by pod index. */
@@ -119,6 +140,13 @@ export interface LiveStack {
   process(pod: string): LiveProcess;
   /** The loopback base URL of one pod's container port (e.g. `podUrl('prometheus-1', Ports.prometheus)`). */
   podUrl(pod: string, containerPort: number): string;
+  /**
+   * Starts a pod's container again after its process ended (stopped or killed), as the kubelet
+   * restarts a container: same command, environment, ports and mounts (its volumes keep their data),
+   * output into the next CRI log file (`<restart count>.log`). Resolves once the readiness probe
+   * passes. Throws when the process still runs.
+   */
+  restart(pod: string, options?: RestartOptions): Promise<LiveProcess>;
   /** The directory CRI log files are written to (the node's /var/log/pods). */
   readonly podLogDir: string;
   /** VictoriaLogs, receiving what the stack sends to Loki's Service (undefined when Loki is disabled). */
@@ -144,12 +172,21 @@ interface Runner {
   command(args: readonly string[]): { command: string; args: string[] };
   /** Flags whose value is a listen address, and the container port they listen on. */
   readonly listenFlags?: Readonly<Record<string, number>>;
+  /** Flags whose value is a bind address only. */
+  readonly bindFlags?: readonly string[];
+  /** Flags whose value is a port only, and the container port they stand for. */
+  readonly portFlags?: Readonly<Record<string, number>>;
+  /** The container's `command` the local program stands for (checked against the manifest). */
+  readonly containerCommand?: readonly string[];
   readonly phase: LocalStartPhase;
 }
 
 const binary =
   (name: string) =>
   (args: readonly string[]): { command: string; args: string[] } => ({ command: tool(name), args: [...args] });
+const venv =
+  (name: string, program: string) =>
+  (args: readonly string[]): { command: string; args: string[] } => ({ command: venvProgram(name, program), args: [...args] });
 const python =
   (module: string) =>
   (): { command: string; args: string[] } => ({ command: FL_PYTHON, args: ['-m', module] });
@@ -162,9 +199,14 @@ const RUNNERS: readonly Runner[] = allWorkloads()
       return [];
     }
     const base = { component: w.name as LiveComponent, container: run.container, phase: run.phase };
-    return run.kind === LocalRunKind.TOOL
-      ? [{ ...base, command: binary(run.binary), configKey: run.configKey, listenFlags: run.listenFlags }]
-      : [{ ...base, command: python(run.module) }];
+    switch (run.kind) {
+      case LocalRunKind.TOOL:
+        return [{ ...base, command: binary(run.binary), configKey: run.configKey, listenFlags: run.listenFlags }];
+      case LocalRunKind.VENV_PROGRAM:
+        return [{ ...base, command: venv(run.venv, run.program), bindFlags: run.bindFlags, portFlags: run.portFlags, containerCommand: [run.program] }];
+      default:
+        return [{ ...base, command: python(run.module) }];
+    }
   })
   .sort((a, b) => a.phase - b.phase);
 /** Why an enabled component is not started locally, as its component spec says. */
@@ -295,8 +337,8 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     return { runner, workload, pod, sparePort: ports[portRequests.length + i] };
   });
   const cluster: LocalCluster = {
-    pods: placed.map((p) => p.pod),
-    services: objects.filter((o) => o.kind === 'Service').map(localService),
+    pods: [...placed.map((p) => p.pod), ...(options.extraPods ?? [])],
+    services: [...objects.filter((o) => o.kind === 'Service').map(localService), ...(options.extraServices ?? [])],
     nodes: [],
   };
   const addresses = serviceAddresses(cluster);
@@ -304,13 +346,17 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   const sinkEndpoints = config.loki.enabled ? victoriaLogsEndpoints(sinkPort) : undefined;
   let logSink: LogSink | undefined;
   const loki = stackTopology(config).url(ComponentName.LOKI);
-  const substitutions: UrlSubstitution[] =
-    sinkEndpoints === undefined
+  const substitutions: UrlSubstitution[] = [
+    ...(sinkEndpoints === undefined
       ? []
-      : [{ from: `${loki}/otlp`, to: sinkEndpoints.otlpPrefix, why: 'Loki is not run here (AGPL); VictoriaLogs accepts OTLP/HTTP logs' }];
+      : [{ from: `${loki}/otlp`, to: sinkEndpoints.otlpPrefix, why: 'Loki is not run here (AGPL); VictoriaLogs accepts OTLP/HTTP logs' }]),
+    ...(options.substitutions ?? []),
+  ];
   const configMaps = new Map(objects.filter((o) => o.kind === 'ConfigMap').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.data ?? {}]));
 
   const processes: LiveProcess[] = [];
+  /** How each pod's process was started, and how often it was restarted (for {@link LiveStack.restart}). */
+  const started = new Map<string, { spec: ProcessSpec; restarts: number }>();
   const localConfigs: Record<string, unknown> = {};
   let stopped = false;
   const exitHook = (): void => {
@@ -390,8 +436,15 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
         }
       }
     }
-    const listen = Object.fromEntries(Object.entries(runner.listenFlags ?? {}).map(([flag, port]) => [flag, `${LOOPBACK}:${localPortOf(pod, port)}`]));
-    const args = localArgs(container.args ?? [], transform, listen, `${pod.name} args`);
+    if (runner.containerCommand !== undefined && JSON.stringify(container.command ?? []) !== JSON.stringify(runner.containerCommand)) {
+      throw new Error(`${pod.name}: the container runs ${JSON.stringify(container.command)}, the local run ${JSON.stringify(runner.containerCommand)}`);
+    }
+    const listen = {
+      ...Object.fromEntries(Object.entries(runner.listenFlags ?? {}).map(([flag, port]) => [flag, `${LOOPBACK}:${localPortOf(pod, port)}`])),
+      ...Object.fromEntries((runner.bindFlags ?? []).map((flag) => [flag, LOOPBACK])),
+      ...Object.fromEntries(Object.entries(runner.portFlags ?? {}).map(([flag, port]) => [flag, String(localPortOf(pod, port))])),
+    };
+    const args = localArgs(expandEnvReferences(container.args ?? [], env), transform, listen, `${pod.name} args`);
     const { command, args: argv } = runner.command(args);
     const criLog = join(podLogDir, `${pod.namespace}_${pod.name}_${pod.uid}`, runner.container, '0.log');
     mkdirSync(join(podRoot, 'home'), { recursive: true });
@@ -399,7 +452,9 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       ? flEnv(runner.component, env, pod, addresses, sparePort, mounts)
       : { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: join(podRoot, 'home'), ...env };
     log(`starting ${pod.name}: ${command} ${argv.join(' ')}`);
-    const proc = new ManagedProcess({ name: pod.name, command, args: argv, env: procEnv, cwd: podRoot, criLog });
+    const spec: ProcessSpec = { name: pod.name, command, args: argv, env: procEnv, cwd: podRoot, criLog };
+    started.set(pod.name, { spec, restarts: 0 });
+    const proc = new ManagedProcess(spec);
     processes.push({ component: runner.component, pod, container: runner.container, process: proc, mounts });
   };
   const waitSinkReady = (sink: LogSink): Promise<unknown> =>
@@ -410,12 +465,12 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       return (await victoriaLogsReady(sink)) ? true : undefined;
     });
   // Readiness: the manifest's own probe, on the mapped port.
-  const waitReady = (list: readonly LiveProcess[]): Promise<unknown> =>
+  const waitReady = (list: readonly LiveProcess[], until = deadline): Promise<unknown> =>
     Promise.all(
       list.map(async (p) => {
         const probe = readinessPath(containerOf(workloads.find((w) => nameOf(w) === p.component)!, p.container));
         const url = `http://${LOOPBACK}:${localPortOf(p.pod, probe.port)}${probe.path}`;
-        await waitFor(`${p.pod.name} ready at ${url}`, deadline, async () => {
+        await waitFor(`${p.pod.name} ready at ${url}`, until, async () => {
           if (!p.process.isRunning()) {
             throw new Error(`${p.pod.name} exited ${JSON.stringify(p.process.exitStatus)}:\n${tail(p.process)}`);
           }
@@ -479,6 +534,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       victoriaMetrics: urlOf(ComponentName.VICTORIA_METRICS, Ports.victoriaMetrics),
       otelCollector: urlOf(ComponentName.OTEL_COLLECTOR, Ports.otelCollectorMetrics),
       victoriaLogs: logSink?.url,
+      mlflow: urlOf(ComponentName.MLFLOW, Ports.mlflow),
       flServer: urlOf(ComponentName.FL_SERVER, Ports.flMetrics),
       flClients: clients.map((c) => `http://${LOOPBACK}:${localPortOf(c.pod, Ports.flMetrics)}`),
     },
@@ -487,6 +543,20 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
       return all.flatMap((p) => exposedSockets(p.process.knownPids().map((k) => k.pid)).map((s) => ({ ...s, process: p.name })));
     },
     process: processOf,
+    async restart(podName: string, restartOptions: RestartOptions = {}): Promise<LiveProcess> {
+      const old = processOf(podName);
+      const how = started.get(podName)!;
+      if (old.process.isRunning() || stopped) {
+        throw new Error(`${podName}: cannot restart a process that ${stopped ? 'was stopped with the stack' : 'still runs'}`);
+      }
+      how.restarts += 1;
+      const criLog = join(dirname(how.spec.criLog), `${how.restarts}.log`);
+      log(`restarting ${podName} (restart ${how.restarts})`);
+      const restarted: LiveProcess = { ...old, process: new ManagedProcess({ ...how.spec, criLog }) };
+      processes[processes.indexOf(old)] = restarted;
+      await waitReady([restarted], Date.now() + (restartOptions.readyTimeoutMs ?? 120_000));
+      return restarted;
+    },
     podUrl(podName: string, containerPort: number): string {
       return `http://${LOOPBACK}:${localPortOf(processOf(podName).pod, containerPort)}`;
     },

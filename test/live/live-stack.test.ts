@@ -4,8 +4,12 @@
  * reference FL workload (server + 2 clients) as their subject. Only discovery, Service addresses,
  * container paths and listen ports are localized (test/local/). Loki is not run (AGPL,
  * issue 14): VictoriaLogs (Apache-2.0) receives what the collector sends to Loki's OTLP endpoint, and
- * LogQL panels are listed as not runnable here. Run alone: `npm run test:live`.
+ * LogQL panels are listed as not runnable here. The config adds to test/live/live-stack.yaml an
+ * onboarded namespace (a synthetic workload there: an annotated pod and a pod behind an annotated
+ * Service, served by this test) and a central remote_write store outside the cluster: a second
+ * VictoriaMetrics that takes only HTTPS with basic auth. Run alone: `npm run test:live`.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { allWorkloads, COMPONENTS } from '../../src/component-list';
 import { LocalRunKind } from '../../src/components/component-spec';
@@ -17,7 +21,11 @@ import { ComponentName, ScrapeAnnotations } from '../../src/common/names';
 import { collectMonitoring, fullCatalog } from '../../src/monitoring/collect';
 import { MetricType } from '../../src/monitoring/catalog';
 import { parseDuration } from '../../src/config/values';
-import { startLiveStack, waitFor, type LiveStack } from './harness';
+import { freePorts, LIVE_STACK_CONFIG, LOCAL_NODE, startLiveStack, waitFor, type LiveStack } from './harness';
+import { startCentralStore, type CentralStore } from './central-store';
+import { deepMerge, resolveConfig } from '../../src/config/loader';
+import type { ManifestObject } from '../../src/common/manifest';
+import { localPods, localService } from '../local/pods';
 import { criPartialLines } from './processes';
 import { logsql, quote } from './victoria-logs';
 
@@ -40,6 +48,76 @@ interface WebhookPayload {
   alerts: WebhookAlert[];
 }
 
+/**
+ * MLflow (off in the minikube profile): a real `mlflow server` takes the federation's run, with a
+ * checkpoint every round so that one can be compared while the (long) federation runs.
+ */
+const TRACKING = { mlflow: { enabled: true, checkpointEveryRounds: 1 } };
+
+/** A namespace outside the stack's three, onboarded for discovery. */
+const ONBOARDED = 'training-jobs';
+/** The central store's public host; the remote_write URL names it and the transform points it at loopback. */
+const CENTRAL_HOST = 'metrics.central.example';
+const CENTRAL_SECRET = 'central-metrics';
+/** What the live config adds to test/live/live-stack.yaml: ordinary config values. */
+const ONBOARDING = {
+  prometheus: {
+    onboardedNamespaces: [ONBOARDED],
+    remoteWrite: [
+      { type: 'victoriaMetrics' },
+      {
+        type: 'url',
+        name: 'central',
+        url: `https://${CENTRAL_HOST}/api/v1/write`,
+        basicAuth: { username: 'site-a', password: { name: CENTRAL_SECRET, key: 'password' } },
+        tls: { ca: { secret: { name: CENTRAL_SECRET, key: 'ca.crt' } }, serverName: CENTRAL_HOST },
+        // Only what the central dashboards need leaves the cluster.
+        writeRelabelConfigs: [{ sourceLabels: ['__name__'], regex: 'up|fl_.+|training_job_.+', action: 'keep' }],
+        queue: { batchSendDeadline: '1s' },
+      },
+    ],
+  },
+};
+
+/**
+ * The synthetic workload of the onboarded namespace, as manifests: `trainer` opts its pod in with the
+ * prometheus.io annotations (a custom path and the scheme), `evaluator` is scraped through its
+ * annotated Service. Both serve the test's own metrics endpoint; the transform maps their container
+ * port 8000 to it.
+ */
+const JOB_PORT = 8000;
+const JOB_PATH = '/custom/metrics';
+function onboardedWorkload(name: string, podAnnotations: Record<string, string>): ManifestObject {
+  const labels = { 'app.kubernetes.io/name': name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ONBOARDED, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels, annotations: podAnnotations },
+        spec: { containers: [{ name, image: 'example.org/trainer:1', ports: [{ name: 'metrics', containerPort: JOB_PORT }] }] },
+      },
+    },
+  } as unknown as ManifestObject;
+}
+const EVALUATOR_SERVICE = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: {
+    name: 'evaluator',
+    namespace: ONBOARDED,
+    labels: { 'app.kubernetes.io/name': 'evaluator' },
+    annotations: { [ScrapeAnnotations.scrape]: 'true', [ScrapeAnnotations.path]: JOB_PATH, [ScrapeAnnotations.port]: String(JOB_PORT) },
+  },
+  spec: { selector: { 'app.kubernetes.io/name': 'evaluator' }, ports: [{ name: 'metrics', port: 80, targetPort: JOB_PORT }] },
+} as unknown as ManifestObject;
+
+let jobServer: Server;
+let jobScrapes = 0;
+let central: CentralStore;
 let stack: LiveStack;
 /** When Prometheus first showed a completed FL round (ms since the epoch). */
 let flRoundSeenAt = 0;
@@ -86,8 +164,31 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
   const hook = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/alerts`;
+  // The onboarded workload's metrics, on the path its annotations name.
+  jobServer = createServer((req, res) => {
+    if (req.url !== JOB_PATH) {
+      res.writeHead(404).end();
+      return;
+    }
+    jobScrapes += 1;
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(`# TYPE training_job_steps_total counter\ntraining_job_steps_total ${jobScrapes}\n`);
+  });
+  await new Promise<void>((r) => jobServer.listen(0, '127.0.0.1', r));
+  const jobPort = (jobServer.address() as AddressInfo).port;
+  const place = (o: ManifestObject) => localPods(o, { nodeName: LOCAL_NODE, portFor: () => jobPort });
+  const scrapeAnnotations = { [ScrapeAnnotations.scrape]: 'true', [ScrapeAnnotations.port]: String(JOB_PORT), [ScrapeAnnotations.path]: JOB_PATH, [ScrapeAnnotations.scheme]: 'http' };
+  const [centralPort] = await freePorts(1);
+  central = startCentralStore({ port: centralPort, hostName: CENTRAL_HOST, username: 'site-a' });
+  const live = parse(readFileSync(LIVE_STACK_CONFIG, 'utf8')) as Record<string, unknown>;
   stack = await startLiveStack({
-    secrets: { [RECEIVER_SECRET.name]: { [RECEIVER_SECRET.key]: hook } },
+    config: resolveConfig({ overrides: deepMerge(deepMerge(live, ONBOARDING), TRACKING), source: `${LIVE_STACK_CONFIG} + onboarding + MLflow` }),
+    secrets: {
+      [RECEIVER_SECRET.name]: { [RECEIVER_SECRET.key]: hook },
+      [CENTRAL_SECRET]: { password: central.password, 'ca.crt': central.caPem },
+    },
+    extraPods: [...place(onboardedWorkload('trainer', scrapeAnnotations)), ...place(onboardedWorkload('evaluator', {}))],
+    extraServices: [localService(EVALUATOR_SERVICE)],
+    substitutions: [{ from: `https://${CENTRAL_HOST}`, to: central.url, why: 'the central store outside the cluster is a second VictoriaMetrics on loopback' }],
     readyTimeoutMs: 180_000,
   });
   // Round panels and rates need a completed round, as Prometheus sees it.
@@ -100,6 +201,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await central?.stop();
+  jobServer?.closeAllConnections();
+  await new Promise((r) => jobServer?.close(r));
   webhook?.closeAllConnections();
   await new Promise((r) => webhook?.close(r));
   process.stderr.write(`live stack: the whole run took ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
@@ -111,12 +215,14 @@ test('the stack keeps to loopback: no process listens on or connects to another 
 
 test('every scrape target is up, labelled as the generated relabelling labels it in-cluster', async () => {
   const scraped = stack.cluster.pods.filter((p) => p.annotations[ScrapeAnnotations.scrape] === 'true');
-  // prometheus, alertmanager, victoria-metrics, otel-collector, the FL server and 2 clients.
-  expect(scraped.length).toBeGreaterThanOrEqual(7);
+  // prometheus, alertmanager, victoria-metrics, otel-collector, the FL server and 2 clients, the onboarded trainer.
+  expect(scraped.length).toBeGreaterThanOrEqual(8);
   type Target = { labels: Record<string, string>; health: string; lastError: string; scrapePool: string };
   const targets = await waitFor('every target up', deadline(60_000), async () => {
-    const t = (await prom<{ activeTargets: Target[] }>('/api/v1/targets', { state: 'active' })).activeTargets;
-    const down = t.filter((x) => x.health !== 'up').map((x) => `${x.labels.pod} ${x.health} ${x.lastError}`);
+    const all = (await prom<{ activeTargets: Target[] }>('/api/v1/targets', { state: 'active' })).activeTargets;
+    const down = all.filter((x) => x.health !== 'up').map((x) => `${x.labels.pod} ${x.health} ${x.lastError}`);
+    // The pods that opt in themselves (the annotated Service's target is checked on its own below).
+    const t = all.filter((x) => x.scrapePool !== 'kubernetes-service-endpoints');
     if (t.length < scraped.length || down.length > 0) {
       throw new Error(`${t.length} of ${scraped.length} targets, not up: ${down.join('; ') || 'none'}`);
     }
@@ -165,6 +271,25 @@ test('the fl_* series carry exactly the catalogued labels (plus the target label
   expect(problems).toEqual([]);
   // Both clients report, each under its own pod.
   expect((await instant('count by (pod) (fl_client_rounds_total{job="fl-client"})')).map((s) => s.metric.pod).sort()).toEqual(['fl-client-0', 'fl-client-1']);
+});
+
+test('the onboarded namespace: an annotated pod and an annotated Service are scraped as in the stack\'s namespaces, with a Role there', async () => {
+  type Target = { labels: Record<string, string>; health: string; scrapePool: string; scrapeUrl: string };
+  const targets = await waitFor('the onboarded targets up', deadline(60_000), async () => {
+    const t = (await prom<{ activeTargets: Target[] }>('/api/v1/targets', { state: 'active' })).activeTargets.filter((x) => x.labels.namespace === ONBOARDED);
+    return t.length === 2 && t.every((x) => x.health === 'up') ? t : undefined;
+  });
+  const byPool = Object.fromEntries(targets.map((t) => [t.scrapePool, t]));
+  // The pod's own annotations: job from its app.kubernetes.io/name, the annotated scheme, port and path.
+  expect(byPool['kubernetes-pods'].labels).toMatchObject({ job: 'trainer', namespace: ONBOARDED, pod: 'trainer-local-0', node: LOCAL_NODE });
+  expect(byPool['kubernetes-pods'].scrapeUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+${JOB_PATH}$`));
+  // The Service's: job from the Service, its name as a label, the pod behind it.
+  expect(byPool['kubernetes-service-endpoints'].labels).toMatchObject({ job: 'evaluator', service: 'evaluator', namespace: ONBOARDED, pod: 'evaluator-local-0', node: LOCAL_NODE });
+  expect(byPool['kubernetes-service-endpoints'].scrapeUrl).toMatch(new RegExp(`${JOB_PATH}$`));
+  expect((await instant(`training_job_steps_total{namespace="${ONBOARDED}"}`)).map((s) => s.metric.job).sort()).toEqual(['evaluator', 'trainer']);
+  // In-cluster, the discovery reads there are granted by a Role of that namespace; no policy of it is touched.
+  const inNamespace = stack.objects.filter((o) => o.metadata.namespace === ONBOARDED);
+  expect(inNamespace.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Role/prometheus', 'RoleBinding/prometheus']);
 });
 
 /**
@@ -315,6 +440,165 @@ test('every PromQL panel query evaluates against this Prometheus and returns dat
       `not run here: ${notRun.length} queries of ${new Set(notRun.map((n) => n.panel)).size} panels (${[...new Set(notRun.map((n) => n.reason))].join('; ')})\n`,
   );
   expect(dataPanels).toBeGreaterThanOrEqual(30);
+});
+
+// ---------------------------------------------------------------------------------------------
+// MLflow (issue 21): the real `mlflow server` of the pinned release, run from its virtualenv with the
+// generated arguments and environment; the federation logs to it over REST.
+
+/** MLflow's REST API on loopback: JSON, or an error naming the call. */
+async function mlflowApi<T>(path: string, init: { method?: string; body?: unknown; query?: Record<string, string> } = {}): Promise<T> {
+  const url = `${stack.urls.mlflow!}${path}${init.query === undefined ? '' : `?${new URLSearchParams(init.query)}`}`;
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body), headers: { 'content-type': 'application/json' } }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const text = await res.text();
+  if (res.status !== 200) {
+    throw new Error(`MLflow ${init.method ?? 'GET'} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+interface MlflowRun {
+  info: { run_id: string; experiment_id: string; status: string; artifact_uri: string };
+  data: { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };
+}
+/** The run of the experiment the config names: exactly one (one federation). */
+async function theRun(): Promise<MlflowRun> {
+  const name = stack.config.mlflow.experimentName;
+  const experiment = await mlflowApi<{ experiment: { experiment_id: string } }>('/api/2.0/mlflow/experiments/get-by-name', { query: { experiment_name: name } });
+  const { runs } = await mlflowApi<{ runs?: MlflowRun[] }>('/api/2.0/mlflow/runs/search', { method: 'POST', body: { experiment_ids: [experiment.experiment.experiment_id] } });
+  expect((runs ?? []).map((r) => r.info.run_id)).toHaveLength(1);
+  return runs![0];
+}
+/** step → value of one metric of the run. */
+async function history(runId: string, key: string): Promise<Map<number, number>> {
+  const { metrics } = await mlflowApi<{ metrics?: { step: number; value: number }[] }>('/api/2.0/mlflow/metrics/get-history', { query: { run_id: runId, metric_key: key } });
+  return new Map((metrics ?? []).map((m) => [m.step, m.value]));
+}
+/** The raw samples Prometheus scraped of one fl-server series since the start: timestamp (s) → value. */
+async function scraped(metric: string): Promise<Map<number, number>> {
+  const r = await prom<{ result: { values: [number, string][] }[] }>('/api/v1/query', { query: `${metric}{job="${ComponentName.FL_SERVER}"}[15m]` });
+  expect(r.result).toHaveLength(1);
+  return new Map(r.result[0].values.map(([t, v]) => [t, Number(v)]));
+}
+/** The FL server's JSON log records so far. */
+function serverRecords(): Record<string, unknown>[] {
+  const server = stack.processes.find((p) => p.component === ComponentName.FL_SERVER)!.process;
+  return server.output().filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+const sha256 = (data: Buffer | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+test('MLflow: the federation is one run with its parameters, per-round metrics equal to what Prometheus scraped, checkpoints byte for byte; its id in fl_training_info and the logs', async () => {
+  const { config } = stack;
+  const run = await theRun();
+  const runId = run.info.run_id;
+  expect(run.info.status).toBe('RUNNING'); // the live federation has 1000 rounds
+  expect(Object.fromEntries((run.data.params ?? []).map((p) => [p.key, p.value]))).toMatchObject({
+    num_rounds: String(config.fl.rounds),
+    num_clients: String(config.fl.numClients),
+    min_clients: String(config.fl.minClients),
+    strategy: config.fl.strategy,
+    model_name: config.fl.modelName,
+    learning_rate: '0.2',
+    local_epochs: '5',
+    batch_size: 'full',
+    failure_policy: config.fl.roundFailurePolicy,
+  });
+  // The run id on the info series (the only one: the run existed before the first sample) and in the logs.
+  expect((await instant('fl_training_info{job="fl-server"}')).map((s) => s.metric.mlflow_run_id)).toEqual([runId]);
+  // Enough rounds to compare (each takes about 10 s here).
+  const records = await waitFor('4 completed rounds', deadline(120_000), async () => {
+    const r = serverRecords();
+    return r.filter((x) => x.event === 'round_completed').length >= 4 ? r : undefined;
+  }, 2000);
+  expect(records.filter((r) => r.event === 'mlflow_run_created').map((r) => r.mlflow_run_id)).toEqual([runId]);
+  const completed = records.filter((r) => r.event === 'round_completed');
+  expect(new Set(completed.map((r) => r.mlflow_run_id))).toEqual(new Set([runId]));
+
+  // Per round (step = round): the values the server exported. A scrape during round k holds round k's
+  // value of a gauge once its phase is done, else round k-1's; both are in the run, exactly.
+  const rounds = await scraped('fl_current_round');
+  const last = Math.max(...rounds.values());
+  await waitFor(`MLflow has round ${last}`, deadline(120_000), async () => ((await history(runId, 'accuracy')).has(last) ? true : undefined), 2000);
+  const matched: Record<string, number> = {};
+  for (const [key, metric] of [['train_loss', 'fl_train_loss'], ['eval_loss', 'fl_eval_loss'], ['accuracy', 'fl_accuracy'], ['num_clients', 'fl_active_clients']] as const) {
+    const steps = await history(runId, key);
+    expect([...steps.keys()]).toEqual(Array.from({ length: steps.size }, (_, i) => i + 1));
+    const unmatched: string[] = [];
+    const seen = new Set<number>();
+    for (const [t, v] of await scraped(metric)) {
+      const k = rounds.get(t);
+      // From round 2 on, both candidates are rounds (before round 1's phases the gauges hold their initial values).
+      if (!Number.isFinite(v) || k === undefined || k < 2) continue;
+      const step = [k, k - 1].find((s) => steps.get(s) === v);
+      if (step === undefined) unmatched.push(`${metric}=${v} at round ${k} (MLflow: ${steps.get(k)} / ${steps.get(k - 1)})`);
+      else seen.add(step);
+    }
+    expect(unmatched).toEqual([]);
+    matched[key] = seen.size;
+  }
+  expect(matched.train_loss).toBeGreaterThanOrEqual(3);
+  expect(matched.accuracy).toBeGreaterThanOrEqual(3);
+
+  // A checkpoint (every round here): the artifact, through the server's proxy, is the file the server wrote.
+  const saved = records.filter((r) => r.event === 'checkpoint_saved');
+  const checkpoint = saved[saved.length - 2]; // the last may still be on its way
+  const path = String(checkpoint.path);
+  const artifact = `${run.info.artifact_uri.replace(/^mlflow-artifacts:\//, '')}/checkpoints/${path.slice(path.lastIndexOf('/') + 1)}`;
+  const res = await fetch(`${stack.urls.mlflow!}/api/2.0/mlflow-artifacts/artifacts/${artifact}`, { signal: AbortSignal.timeout(20_000) });
+  expect(res.status).toBe(200);
+  const downloaded = sha256(Buffer.from(await res.arrayBuffer()));
+  expect([downloaded, sha256(readFileSync(path))]).toEqual([checkpoint.sha256, checkpoint.sha256]);
+  process.stderr.write(`MLflow run ${runId}: ${completed.length} rounds, ${matched.train_loss} of them compared with Prometheus's samples, checkpoint ${artifact} ${downloaded.slice(0, 12)}…\n`);
+});
+
+test('MLflow: Prometheus scrapes its exporter, whose series carry the catalogued labels; its panels return data', async () => {
+  const catalog = fullCatalog(COMPONENTS).metrics.filter((m) => m.exporter === ComponentName.MLFLOW);
+  const series = await prom<Record<string, string>[]>('/api/v1/series', { 'match[]': '{job="mlflow"}', start: String(startedAt / 1000) });
+  const target = ['__name__', 'job', 'namespace', 'pod', 'node', 'instance'];
+  const problems: string[] = [];
+  for (const m of catalog) {
+    for (const name of m.type === MetricType.HISTOGRAM ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name]) {
+      const found = series.filter((s) => s.__name__ === name);
+      if (found.length === 0) problems.push(`${name}: no series`);
+      for (const s of found) {
+        const own = Object.keys(s).filter((k) => !target.includes(k)).sort();
+        const expected = [...m.labels, ...(name.endsWith('_bucket') ? ['le'] : [])].sort();
+        if (JSON.stringify(own) !== JSON.stringify(expected)) problems.push(`${name}: ${JSON.stringify(s)} (expected ${expected.join(',')})`);
+      }
+    }
+  }
+  expect(problems).toEqual([]);
+  // The FL server's calls are what MLflow counts (the exporter leaves out /health and /metrics).
+  expect((await instant('sum(mlflow_http_request_total{job="mlflow", method="POST", status="200"}) > 0')).length).toBe(1);
+  const panels = await evaluateDashboards((p) => p.startsWith('fl-stack-health/MLflow') || p === 'fl-stack-health/FL server → MLflow failed calls');
+  expect(panels.length).toBe(5);
+  expect(panels.filter((r) => r.error !== undefined || r.series === 0)).toEqual([]);
+});
+
+test('MLflow stopped mid-federation: training goes on, each failed call is counted and logged, the tracking alert goes pending', async () => {
+  const mark = serverRecords().length;
+  const runId = (await instant('fl_training_info{job="fl-server"}'))[0].metric.mlflow_run_id;
+  await stack.process('mlflow-0').process.stop();
+  const stoppedAt = Date.now();
+  // Rounds complete without MLflow (the second one wholly after the stop): metrics and checkpoints fail to go, and are counted.
+  const after = await waitFor('two rounds completed without MLflow', deadline(120_000), async () => {
+    const records = serverRecords().slice(mark);
+    return records.filter((r) => r.event === 'round_completed').length >= 2 ? records : undefined;
+  }, 1000);
+  const failures = after.filter((r) => r.event === 'mlflow_failure');
+  expect(failures.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(failures.map((r) => `${r.level} ${r.operation} ${r.mlflow_run_id}`))).toEqual(new Set([`warning log_batch ${runId}`, `warning log_artifact ${runId}`]));
+  // Prometheus sees the counter grow; the generated alert (firing after 5m: promtool tests) is pending.
+  await waitFor('fl_mlflow_failures_total and a pending FlExperimentTrackingFailing', deadline(90_000), async () => {
+    const counted = await instant('sum(fl_mlflow_failures_total{job="fl-server", operation="log_batch"}) >= 2');
+    const alerts = (await prom<{ alerts: { labels: Record<string, string>; state: string }[] }>('/api/v1/alerts')).alerts;
+    return counted.length > 0 && alerts.some((a) => a.labels.alertname === 'FlExperimentTrackingFailing' && a.labels.operation === 'log_batch') ? true : undefined;
+  }, 2000);
+  process.stderr.write(`MLflow stopped: ${after.filter((r) => r.event === 'round_completed').length} rounds completed in ${((Date.now() - stoppedAt) / 1000).toFixed(0)} s, ${failures.length} failed calls logged\n`);
 });
 
 /** `{k="v", …}` (a `_stream` value or a LogQL stream selector) as a map; only `=` matchers. */
@@ -492,4 +776,47 @@ test('the same fl_* series arrive in VictoriaMetrics through the generated remot
   const values = (r: Series[]) => Object.fromEntries(r.map((x) => [x.metric.pod, Number(x.value[1])]));
   expect(Object.keys(values(fromProm)).length).toBe(3);
   expect(values(fromVm)).toEqual(values(fromProm));
+});
+
+/** Series of the central store matching `match` (basic auth, TLS verified against its CA). */
+async function centralSeries(match: string): Promise<Record<string, string>[]> {
+  const r = await central.get('/api/v1/series', { 'match[]': match, start: String(Math.floor(startedAt / 1000)) }, { username: central.username, password: central.password });
+  if (r.status !== 200) {
+    throw new Error(`central store: HTTP ${r.status} ${r.body.slice(0, 200)}`);
+  }
+  return (JSON.parse(r.body) as { data: Record<string, string>[] }).data;
+}
+
+test('the central store receives the series through remote_write over TLS with basic auth, relabelled; unauthenticated writes are refused', async () => {
+  const cluster = stack.config.clusterName;
+  const inPrometheus = (await prom<Record<string, string>[]>('/api/v1/series', { 'match[]': '{__name__=~"fl_.*"}', start: String(startedAt / 1000) })).map((s) => stripLabels(s, []));
+  const inCentral = await waitFor('the fl_* series in the central store', deadline(90_000), async () => {
+    const s = await centralSeries('{__name__=~"fl_.*"}');
+    const keys = new Set(s.map((x) => stripLabels(x, ['cluster'])));
+    return inPrometheus.every((k) => keys.has(k)) ? s : undefined;
+  }, 2000);
+  // Every series carries the cluster external label, which the dashboards' cluster variable lists.
+  expect(new Set(inCentral.map((s) => s.cluster))).toEqual(new Set([cluster]));
+  expect((await centralSeries(`training_job_steps_total{namespace="${ONBOARDED}"}`)).map((s) => s.job).sort()).toEqual(['evaluator', 'trainer']);
+  // write_relabel_configs kept only up, fl_* and training_job_*: Prometheus's own series stayed home.
+  const names = new Set((await centralSeries('{__name__=~".+"}')).map((s) => s.__name__));
+  expect([...names].filter((n) => !/^(up|fl_.+|training_job_.+)$/.test(n))).toEqual([]);
+  expect((await instant('prometheus_remote_storage_samples_total{remote_name="central"}')).length).toBeGreaterThan(0);
+  expect((await instant('sum(prometheus_remote_storage_samples_failed_total{remote_name="central"}) > 0'))).toEqual([]);
+
+  // The store refuses a write (and a read) without credentials or with a wrong password, and takes the same write with them.
+  const probe = (attempt: string) => `auth_probe{attempt="${attempt}"} 1\n`;
+  const anonymous = central.push(probe('anonymous'), undefined);
+  const wrong = central.push(probe('wrong'), { username: central.username, password: 'not-the-password' });
+  const right = central.push(probe('authenticated'), { username: central.username, password: central.password });
+  expect([anonymous.status, wrong.status, right.status]).toEqual([1, 1, 0]);
+  expect(anonymous.output).toContain('401 Unauthorized');
+  expect(wrong.output).toContain('401 Unauthorized');
+  expect((await central.get('/api/v1/series', { 'match[]': 'up' }, undefined)).status).toBe(401);
+  const probes = await waitFor('the authenticated probe in the central store', deadline(30_000), async () => {
+    const s = await centralSeries('auth_probe');
+    return s.length > 0 ? s : undefined;
+  }, 1000);
+  expect(probes.map((s) => s.attempt)).toEqual(['authenticated']);
+  process.stderr.write(`central store: ${inCentral.length} fl_* series of cluster ${cluster} over HTTPS + basic auth; ${names.size} metric names after write_relabel_configs; anonymous and wrong-password writes refused (401)\n`);
 });

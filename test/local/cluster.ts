@@ -83,6 +83,11 @@ export interface LocalService {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * The Service's annotations (e.g. prometheus.io/scrape); a `prometheus.io/port` one names a
+   * container port of the backing pods, as in-cluster. @default {}
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** Pods whose labels contain all of these back the Service. */
   readonly selector: Readonly<Record<string, string>>;
   readonly ports: readonly LocalServicePort[];

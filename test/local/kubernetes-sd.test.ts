@@ -54,3 +54,16 @@ test('discovery honours namespaces and the field selectors the stack uses, with 
   expect(discover({ role: 'node' }, cluster, 'kubelet')).toEqual([]);
   expect(discover({ role: 'node' }, { ...cluster, nodes: [{ name: 'n1', ip: '127.0.0.1', labels: {} }] }, 'kubelet')[0].targets).toEqual(['127.0.0.1:10250']);
 });
+
+test('endpoints carry the Service\'s annotations, a prometheus.io/port naming a container port moved to its local port', () => {
+  const annotated = { ...amService, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9094', 'prometheus.io/path': '/m' } };
+  const [target] = endpointsTargets(annotated, [amPod]);
+  expect(target.labels).toMatchObject({
+    __meta_kubernetes_service_annotation_prometheus_io_scrape: 'true',
+    __meta_kubernetes_service_annotationpresent_prometheus_io_scrape: 'true',
+    __meta_kubernetes_service_annotation_prometheus_io_port: '42001',
+    __meta_kubernetes_service_annotation_prometheus_io_path: '/m',
+    __meta_kubernetes_service_label_app_kubernetes_io_name: 'alertmanager',
+  });
+  expect(endpointsTargets(amService, [amPod])[0].labels.__meta_kubernetes_service_annotation_prometheus_io_port).toBeUndefined();
+});

@@ -4,6 +4,7 @@
  * produced for the same objects of the local cluster, so the generated `relabel_configs` run
  * unchanged and compute the same target labels as in-cluster. Pure.
  */
+import { ScrapeAnnotations } from '../../src/common/names';
 import { backingPods, hostPort, PodPhase, targetPortOf, type LocalCluster, type LocalContainer, type LocalContainerPort, type LocalNode, type LocalPod, type LocalService } from './cluster';
 
 /** A static target group, as `static_configs` takes it. */
@@ -95,13 +96,26 @@ export function podTargets(pod: LocalPod): StaticConfig[] {
   );
 }
 
+/**
+ * The Service's annotations as one backing pod's endpoints carry them: a `prometheus.io/port` that
+ * names a container port of the pod becomes that port's local port (the process moved it).
+ */
+function serviceAnnotations(service: LocalService, pod: LocalPod): Record<string, string> {
+  const annotations: Record<string, string> = { ...(service.annotations ?? {}) };
+  const scrapePort = annotations[ScrapeAnnotations.port];
+  const mapped = pod.containers.flatMap((c) => c.ports).find((p) => (p.containerPort ?? p.port) === Number(scrapePort));
+  if (scrapePort !== undefined && mapped !== undefined) {
+    annotations[ScrapeAnnotations.port] = String(mapped.port);
+  }
+  return annotations;
+}
+
 /** The targets `role: endpoints` discovery yields for a Service: one per backing pod and port. */
 export function endpointsTargets(service: LocalService, pods: readonly LocalPod[]): StaticConfig[] {
   const serviceMeta = {
     __meta_kubernetes_namespace: service.namespace,
     __meta_kubernetes_endpoints_name: service.name,
     __meta_kubernetes_service_name: service.name,
-    ...objectMeta('__meta_kubernetes_service', service.labels),
     ...objectMeta('__meta_kubernetes_endpoints', service.labels),
   };
   return backingPods(service, pods).flatMap((pod) =>
@@ -110,6 +124,7 @@ export function endpointsTargets(service: LocalService, pods: readonly LocalPod[
       labels: {
         ...podMeta(pod),
         ...serviceMeta,
+        ...objectMeta('__meta_kubernetes_service', service.labels, serviceAnnotations(service, pod)),
         __meta_kubernetes_endpoint_ready: String(pod.ready ?? true),
         __meta_kubernetes_endpoint_node_name: pod.nodeName,
         __meta_kubernetes_endpoint_address_target_kind: 'Pod',

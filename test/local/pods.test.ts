@@ -79,6 +79,7 @@ test('Services keep their selector and ports, targetPort included', () => {
     namespace: 'fl-training',
     name: 'fl-server',
     labels: expect.objectContaining({ 'app.kubernetes.io/name': 'fl-server' }),
+    annotations: {},
     selector: { 'app.kubernetes.io/name': 'fl-server', 'app.kubernetes.io/part-of': 'fl-observability' },
     ports: [
       { name: 'fleet', port: Ports.flFleet, targetPort: Ports.flFleet },

@@ -103,6 +103,7 @@ export function localService(service: ManifestObject): LocalService {
     namespace: service.metadata.namespace ?? 'default',
     name: service.metadata.name,
     labels: service.metadata.labels ?? {},
+    annotations: service.metadata.annotations ?? {},
     selector: service.spec?.selector ?? {},
     ports: (service.spec?.ports ?? []).map((p) => ({ name: p.name ?? '', port: p.port, targetPort: p.targetPort ?? p.port })),
     ...(service.spec?.clusterIP === 'None' ? { headless: true } : {}),

@@ -46,14 +46,16 @@ test('prometheus.yml: only discovery, the remote_write URL and mounted paths cha
     'scrape_configs[0].static_configs',
     'scrape_configs[1].kubernetes_sd_configs',
     'scrape_configs[1].static_configs',
-    'scrape_configs[2].authorization.credentials_file',
     'scrape_configs[2].kubernetes_sd_configs',
     'scrape_configs[2].static_configs',
-    'scrape_configs[2].tls_config.ca_file',
     'scrape_configs[3].authorization.credentials_file',
     'scrape_configs[3].kubernetes_sd_configs',
     'scrape_configs[3].static_configs',
     'scrape_configs[3].tls_config.ca_file',
+    'scrape_configs[4].authorization.credentials_file',
+    'scrape_configs[4].kubernetes_sd_configs',
+    'scrape_configs[4].static_configs',
+    'scrape_configs[4].tls_config.ca_file',
   ]);
   const out = output as unknown as { rule_files: string[]; remote_write: { url: string }[]; scrape_configs: { job_name: string; static_configs: { labels: Record<string, string> }[] }[] };
   expect(out.rule_files).toEqual(['/tmp/p/rules/*.yaml']);

@@ -1,7 +1,7 @@
 import { cluster, minikubeFixture, productionFixture } from './fixtures';
 import { containerOf } from './pods';
 import { localAlertmanagerConfig } from './programs';
-import { localAddress, localArgs, localPath, serviceAddresses, substituteUrl, type LocalTransform } from './relocate';
+import { expandEnvReferences, localAddress, localArgs, localPath, serviceAddresses, substituteUrl, type LocalTransform } from './relocate';
 
 test('Service addresses map to the local process behind them; other strings stay; unknown Services are errors', () => {
   const addresses = serviceAddresses(cluster);
@@ -45,6 +45,11 @@ test('paths move under the longest matching mount, at path boundaries only', () 
   expect(localPath('/prometheus', mounts)).toBe('/tmp/data');
   expect(localPath('/prometheus-other', mounts)).toBe('/prometheus-other');
   expect(localPath('/metrics', mounts)).toBe('/metrics');
+  // A file in a URI (MLflow's SQLite backend store) moves with its directory; other URIs stay.
+  expect(localPath('sqlite:////prometheus/mlflow.db', mounts)).toBe('sqlite:////tmp/data/mlflow.db');
+  expect(localPath('file:///prometheus/x', mounts)).toBe('file:///tmp/data/x');
+  expect(localPath('sqlite:////other/mlflow.db', mounts)).toBe('sqlite:////other/mlflow.db');
+  expect(localPath('s3://bucket/prometheus', mounts)).toBe('s3://bucket/prometheus');
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -109,4 +114,15 @@ test('clustered Alertmanager flags: the gossip listener on loopback, each peer a
   const singleArgs = containerOf(single, 'alertmanager').args!;
   expect(singleArgs).toContain('--cluster.listen-address=');
   expect(localArgs(singleArgs, transformFor([]), { 'web.listen-address': '127.0.0.1:1', 'cluster.listen-address': '127.0.0.1:2' }, 'am args')).toContain('--cluster.listen-address=');
+});
+
+test('$(VAR) in arguments is the container\'s variable, as the kubelet expands it; $$(VAR) and unknown variables stay', () => {
+  const env = { POD_IP: '127.0.0.1', NAME: 'mlflow-0' };
+  expect(expandEnvReferences(['--allowed-hosts=a:5000,$(POD_IP):5000', '--name=$(NAME)-$(NAME)', '--x=$$(POD_IP)', '--y=$(MISSING)', 'server'], env)).toEqual([
+    '--allowed-hosts=a:5000,127.0.0.1:5000',
+    '--name=mlflow-0-mlflow-0',
+    '--x=$(POD_IP)',
+    '--y=$(MISSING)',
+    'server',
+  ]);
 });

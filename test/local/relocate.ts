@@ -4,8 +4,9 @@
  * - `http://<service>.<namespace>.svc:<port>` (and a StatefulSet pod's
  *   `<hostname>.<service>.<namespace>.svc:<port>`) become the loopback address of the local process
  *   behind it;
- * - absolute paths under a container's mounts (config, rules, storage, secrets, log files) map to
- *   the local directories that stand for those volumes;
+ * - absolute paths under a container's mounts (config, rules, storage, secrets, log files), also in
+ *   `file://` and SQLite URIs, map to the local directories that stand for those volumes;
+ * - `$(VAR)` in a container's arguments is expanded from its environment, as the kubelet does;
  * - listen flags get the loopback ports chosen at run time;
  * - where a program cannot run locally, an in-cluster URL of it may be substituted, explicitly and
  *   with the reason, by the URL of a local stand-in speaking the same protocol (Loki's OTLP and push
@@ -101,10 +102,14 @@ export function localAddress(text: string, addresses: ReadonlyMap<string, string
 }
 
 /**
- * A container path under one of the mounts (the longest that matches) mapped to its local path;
- * any other string is returned as is.
+ * A container path under one of the mounts (the longest that matches) mapped to its local path, also
+ * inside a `file://` or SQLite (`sqlite:///`) URI; any other string is returned as is.
  */
 export function localPath(path: string, mounts: readonly PathMount[]): string {
+  const uri = /^(file:\/\/|sqlite:\/\/\/)(\/.*)$/.exec(path);
+  if (uri !== null) {
+    return `${uri[1]}${localPath(uri[2], mounts)}`;
+  }
   const under = (m: PathMount): boolean => path === m.path || path.startsWith(m.path.endsWith('/') ? m.path : `${m.path}/`);
   const best = mounts.filter(under).sort((a, b) => b.path.length - a.path.length)[0];
   return best === undefined ? path : `${best.localPath.replace(/\/$/, '')}${path.slice(best.path.replace(/\/$/, '').length)}`;
@@ -170,4 +175,14 @@ export function localArgs(args: readonly string[], t: LocalTransform, listen: Re
     throw new Error(`${where}: listen flag(s) ${missing.join(', ')} not among the generated args ${JSON.stringify(args)}`);
   }
   return out;
+}
+
+/**
+ * `$(VAR)` in a container's arguments replaced by the variable of its environment, as the kubelet
+ * does (`$$(VAR)` stays `$(VAR)`; an undefined variable is left as written).
+ */
+export function expandEnvReferences(args: readonly string[], env: Readonly<Record<string, string>>): string[] {
+  return args.map((arg) => arg.replace(/\$\$\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escaped: string | undefined, name: string | undefined) =>
+    escaped !== undefined ? `$(${escaped})` : (env[name!] ?? whole),
+  ));
 }

@@ -121,7 +121,7 @@ describe('the checks report what is wrong', () => {
 
   test('a variable query on an unknown metric', () => {
     const json = withExprs('up');
-    ((json.templating as { list: VariableJson[] }).list[1]!).query = 'label_values(no_such_metric, namespace)';
+    (json.templating as { list: VariableJson[] }).list.find((v) => v.name === 'namespace')!.query = 'label_values(no_such_metric, namespace)';
     expect(dashboardProblems(json, ctx)).toEqual([expect.stringContaining('variable namespace: metric no_such_metric is neither')]);
   });
 
@@ -140,14 +140,14 @@ test('checkDashboards throws every problem, one per line, and passes clean dashb
   expect(() => checkDashboards([clean, bad], ctx)).toThrow(
     new DashboardCheckError([
       'dashboard bad, panel 2 "Rounds", target A: metric fl_no_such_metric is neither in the metric catalog nor a recorded series',
-      'dashboard bad, panel 2 "Rounds", target B: rate() range must be [$__rate_interval], got [5m] in rate(fl_rounds_completed_total[5m])',
+      'dashboard bad, panel 2 "Rounds", target B: rate() range must be [$__rate_interval], got [5m] in rate(fl_rounds_completed_total{cluster=~"grafana_var"}[5m])',
     ]),
   );
   expect(() => checkDashboards([bad], ctx)).toThrow(
     [
       '2 dashboard problems:',
       '  dashboard bad, panel 2 "Rounds", target A: metric fl_no_such_metric is neither in the metric catalog nor a recorded series',
-      '  dashboard bad, panel 2 "Rounds", target B: rate() range must be [$__rate_interval], got [5m] in rate(fl_rounds_completed_total[5m])',
+      '  dashboard bad, panel 2 "Rounds", target B: rate() range must be [$__rate_interval], got [5m] in rate(fl_rounds_completed_total{cluster=~"grafana_var"}[5m])',
     ].join('\n'),
   );
 });

@@ -26,7 +26,7 @@ import {
 } from '../../src/monitoring/dashboard';
 import { dashboardProblems, dashboardsProblems, promqlUsageProblems, referencedVariables } from '../../src/monitoring/dashboard-check';
 import type { DashboardDef, MixinContext } from '../../src/monitoring/mixin';
-import { parseLogQL, parsePromQL } from '../../src/monitoring/promql';
+import { parseLogQL, parsePromQL, vectorSelectors } from '../../src/monitoring/promql';
 
 const CATALOG = fullCatalog(COMPONENTS);
 const RECORDED = new Set(['namespace:fl_round_duration_seconds:p95']);
@@ -155,7 +155,7 @@ describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, conf
   const ctx = contextOf(config);
   const defs = allDashboards(ctx);
 
-  test('there are the six dashboards, in their folders', () => {
+  test('there are the seven dashboards, in their folders', () => {
     expect(defs.map((d) => [d.uid, d.folder])).toEqual([
       ['fl-training-overview', DashboardFolder.FL],
       ['fl-clients', DashboardFolder.FL],
@@ -163,6 +163,8 @@ describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, conf
       ['fl-cluster-resources', DashboardFolder.INFRASTRUCTURE],
       ['fl-stack-health', DashboardFolder.STACK],
       ['fl-logs', DashboardFolder.LOGS],
+      // The central profile's (Thanos Rule's mixin): the sites of the federation, over Thanos Query.
+      ['fl-sites', DashboardFolder.STACK],
     ]);
   });
 
@@ -279,9 +281,23 @@ describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, conf
       expect(def.json.tags).toContain('fl-observability');
       const vars = variablesOf(def);
       const ds = vars.find((v) => v.name === 'datasource')!;
-      expect(ds).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: defaultMetricsDatasource(config) } });
+      // The Sites dashboard reads every site's series: Thanos Query's.
+      expect(ds).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: def.uid === 'fl-sites' ? 'thanos' : defaultMetricsDatasource(config) } });
+      // Every dashboard selects one cluster's series of a central store (All: also series without the label).
+      const cluster = vars.find((v) => v.name === 'cluster')!;
+      expect(cluster).toMatchObject({ type: 'query', query: 'label_values(up, cluster)', multi: true, includeAll: true, allValue: '.*', current: { value: ['$__all'] } });
       const ns = vars.find((v) => v.name === 'namespace')!;
-      expect(ns).toMatchObject({ type: 'query', query: 'label_values(up, namespace)', datasource: { type: 'prometheus', uid: '${datasource}' } });
+      expect(ns).toMatchObject({ type: 'query', query: 'label_values(up{cluster=~"$cluster"}, namespace)', datasource: { type: 'prometheus', uid: '${datasource}' } });
+      expect(vars.map((v) => v.name).indexOf('cluster')).toBeLessThan(vars.map((v) => v.name).indexOf('namespace'));
+      // Every PromQL query (and query variable but the cluster's own) is scoped to $cluster.
+      for (const { target } of targetsOf(def).filter((t) => t.target.datasource?.type === 'prometheus')) {
+        for (const selector of vectorSelectors(target.expr!.replace(/\$__rate_interval/g, '5m'))) {
+          expect(selector).toContain('cluster=~"$cluster"');
+        }
+      }
+      for (const v of vars.filter((x) => x.type === 'query' && x.name !== 'cluster')) {
+        expect(String(v.query)).toContain('cluster=~"$cluster"');
+      }
       const usesLoki = targetsOf(def).some((t) => t.target.datasource?.type === 'loki');
       expect(vars.some((v) => v.name === 'loki' && v.type === 'datasource' && v.query === 'loki')).toBe(usesLoki);
     }
@@ -332,8 +348,8 @@ describe('presets', () => {
     const json = oneDashboard([promQuery('up', 'first'), promQuery('up', 'second', { instant: true })]);
     const panel = (json.panels as PanelJson[])[1]!;
     expect(panel.targets).toEqual([
-      { expr: 'up', legendFormat: 'first', editorMode: 'code', range: true, instant: false, refId: 'A', datasource: { type: 'prometheus', uid: '${datasource}' } },
-      { expr: 'up', legendFormat: 'second', editorMode: 'code', range: false, instant: true, refId: 'B', datasource: { type: 'prometheus', uid: '${datasource}' } },
+      { expr: 'up{cluster=~"$cluster"}', legendFormat: 'first', editorMode: 'code', range: true, instant: false, refId: 'A', datasource: { type: 'prometheus', uid: '${datasource}' } },
+      { expr: 'up{cluster=~"$cluster"}', legendFormat: 'second', editorMode: 'code', range: false, instant: true, refId: 'B', datasource: { type: 'prometheus', uid: '${datasource}' } },
     ]);
     expect(panel.fieldConfig?.defaults?.unit).toBe('s');
   });
@@ -351,7 +367,7 @@ describe('presets', () => {
     expect(panels[1]!.targets![0]).toMatchObject({ expr: '{app="x"}', refId: 'A', datasource: { type: 'loki', uid: '${loki}' } });
     expect(panels[2]!.targets![0]).toMatchObject({ legendFormat: 'n', datasource: { type: 'loki', uid: '${loki}' } });
     const names = ((json.templating as { list: VariableJson[] }).list).map((v) => `${v.type}:${v.name}`);
-    expect(names).toEqual(['datasource:datasource', 'datasource:loki', 'query:namespace', 'textbox:search']);
+    expect(names).toEqual(['datasource:datasource', 'datasource:loki', 'query:cluster', 'query:namespace', 'textbox:search']);
     expect(dashboardProblems(json, ctx)).toEqual([]);
   });
 
@@ -368,6 +384,7 @@ describe('presets', () => {
     const vars = (json.templating as { list: (VariableJson & { allValue?: string })[] }).list;
     expect(vars.map((v) => [v.name, v.multi, v.includeAll, v.allValue])).toEqual([
       ['datasource', false, false, undefined],
+      ['cluster', true, true, '.*'],
       ['namespace', true, true, '.*'],
       ['job', true, true, '.*'],
       ['node', true, true, '.*'],

@@ -1,4 +1,4 @@
-import { matchers, parseLogQL, parsePromQL, substituteGrafanaMacros } from '../../src/monitoring/promql';
+import { matchers, parseLogQL, parsePromQL, substituteGrafanaMacros, withMatcher } from '../../src/monitoring/promql';
 
 test('parses PromQL and lists the selected metrics', () => {
   expect(parsePromQL('histogram_quantile(0.95, sum by (le) (rate(a_bucket{job="x"}[5m]))) / on() b')).toEqual({ errors: [], metrics: ['a_bucket', 'b'] });
@@ -17,4 +17,16 @@ test('Grafana macros and variables are substituted before parsing', () => {
 
 test('matchers are sorted and escaped', () => {
   expect(matchers({ b: 'x"y', a: '1' }, ['a'])).toBe('{a=~"1", b="x\\"y"}');
+});
+
+test('withMatcher adds a matcher to every vector selector, macros, offsets and subqueries kept', () => {
+  const m = 'cluster=~"$cluster"';
+  expect(withMatcher('sum by (le) (rate(a_bucket{job="x", ns="$namespace"}[$__rate_interval]))', m)).toBe(
+    'sum by (le) (rate(a_bucket{job="x", ns="$namespace", cluster=~"$cluster"}[$__rate_interval]))',
+  );
+  expect(withMatcher('a / on(pod) group_left b{}', m)).toBe('a{cluster=~"$cluster"} / on(pod) group_left b{cluster=~"$cluster"}');
+  expect(withMatcher('max_over_time(a{x="1",}[5m:1m]) offset 1h', m)).toBe('max_over_time(a{x="1",cluster=~"$cluster"}[5m:1m]) offset 1h');
+  expect(withMatcher('{__name__="up"} or vector(0)', m)).toBe('{__name__="up", cluster=~"$cluster"} or vector(0)');
+  // Left for the dashboard checker to report where it is.
+  expect(withMatcher('sum(rate(a[5m])', m)).toBe('sum(rate(a[5m])');
 });

@@ -166,6 +166,8 @@ describe.each(['minikube', 'production'] as const)('profile %s, images built', (
       grafana: `kubectl --context ctx-${profile} -n ${mon} port-forward svc/grafana 3000:3000`,
       prometheus: `kubectl --context ctx-${profile} -n ${mon} port-forward svc/prometheus 9090:9090`,
       alertmanager: `kubectl --context ctx-${profile} -n ${mon} port-forward svc/alertmanager 9093:9093`,
+      // MLflow, on in production only: its UI at mlflow.url (http://localhost:5000).
+      ...(profile === 'production' ? { mlflow: `kubectl --context ctx-${profile} -n ${mon} port-forward svc/mlflow 5000:5000` } : {}),
     });
     expect(d.stack.grafanaAdminPasswordCommand).toBe(
       `kubectl --context ctx-${profile} -n ${mon} get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d; echo`,

@@ -84,7 +84,7 @@ describe('bad arguments: exit 2, a message naming the argument, nothing left beh
     [['--format', 'yaml'], "--format: must be one of text, json, got 'yaml'"],
     [['stray'], "Unexpected argument 'stray'"],
     [['--base', 'no-such-ref'], "--base: 'no-such-ref' is not a commit of this repository"],
-    [['--profile', 'staging'], 'profile: unknown profile; expected one of minikube, production (got "staging")'],
+    [['--profile', 'staging'], 'profile: unknown profile; expected one of minikube, production, site, central (got "staging")'],
   ])('%j', async (argv, message) => {
     const r = await diffCli(argv, repo);
     expect(r.err.startsWith('diff: ')).toBe(true);

@@ -74,3 +74,13 @@ test('amtool config routes test fails when the receiver differs (the check can f
   const r = spawnSync(tool('amtool'), ['config', 'routes', 'test', `--config.file=${writeConfig(withReceivers)}`, '--verify.receivers=pager', 'severity=warning'], { encoding: 'utf8' });
   expect(r.status).not.toBe(0);
 });
+
+test.each([
+  ['SiteStoppedSending', 'warning'],
+  ['SiteDroppingData', 'critical'],
+])('amtool config routes test (central): the federation alert %s (from Thanos Rule, with its site) reaches the on-call receiver', (alertname, severity) => {
+  const central = resolveConfig({ profile: 'central' });
+  const r = spawnSync(tool('amtool'), ['config', 'routes', 'test', `--config.file=${writeConfig(central)}`, '--verify.receivers=oncall', `alertname=${alertname}`, `severity=${severity}`, 'site=hospital-a'], { encoding: 'utf8' });
+  expect(r.stdout.trim()).toBe('oncall');
+  expect(r.status).toBe(0);
+});

@@ -85,7 +85,7 @@ test('pod logs in, Loki OTLP out with the stream attributes and JSON fields; own
   const exporter = doc.exporters[OtelComponent.exporter];
   exporter.endpoint = exporter.endpoint.replace(/^http:\/\/[^/]+/, `http://127.0.0.1:${lokiPort}`);
   exporter.encoding = 'json';
-  doc.processors[OtelComponent.batch].timeout = '200ms';
+  exporter.sending_queue.batch.flush_timeout = '200ms';
   doc.service.telemetry.metrics.readers[0].pull.exporter.prometheus = { host: '127.0.0.1', port: metricsPort };
 
   // The kubelet's layout: <namespace>_<pod>_<uid>/<container>/<restart>.log, CRI lines.

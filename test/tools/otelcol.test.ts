@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { OtelComponent, otelCollectorConfig } from '../../src/components/otel-collector/config';
+import { OTEL_FEATURE_GATES } from '../../src/components/otel-collector/otel-collector';
 import { stackTopology } from '../../src/component-list';
 import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
@@ -64,4 +65,10 @@ test('otelcol validate refuses a component type it was not built with', () => {
   const r = validate(doc);
   expect(r.status).not.toBe(0);
   expect(r.output).toMatch(/unknown type: "k8s_attributes"/);
+});
+
+test('the collector has every feature gate the DaemonSet enables (it refuses to start with an unknown one)', () => {
+  const r = spawnSync(tool('otelcol'), ['featuregate'], { encoding: 'utf8' });
+  const known = r.stdout.split('\n').map((l) => l.split(/\s+/)[0]);
+  expect(OTEL_FEATURE_GATES.filter((g) => !known.includes(g))).toEqual([]);
 });

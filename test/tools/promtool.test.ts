@@ -7,6 +7,7 @@ import { prometheusConfig } from '../../src/components/prometheus/config';
 import { stackTopology } from '../../src/component-list';
 import { stringify } from 'yaml';
 import { tool } from '../tools';
+import { EXTERNAL_SCRAPE_JOBS, ONBOARDED_ALL, ONBOARDED_LIST, REMOTE_WRITE_TARGETS } from '../components/prometheus/variants';
 
 const RULES = resolve(__dirname, '../../rules');
 
@@ -39,8 +40,19 @@ test('promtool test rules fails a wrong expectation (the check can fail)', () =>
   expect(r.status).not.toBe(0);
 });
 
-test.each(['minikube', 'production'] as const)('promtool check config accepts the generated prometheus.yml (%s)', (profile) => {
-  const config = resolveConfig({ profile });
+/** Every variant of prometheus.yml: both profiles, onboarded namespaces (a list, all) and remote_write targets of every kind. */
+const VARIANTS: readonly [string, 'minikube' | 'production', Record<string, unknown>][] = [
+  ['minikube', 'minikube', {}],
+  ['production', 'production', {}],
+  ['onboarded namespaces', 'minikube', ONBOARDED_LIST],
+  ['every namespace onboarded', 'production', ONBOARDED_ALL],
+  ['remote_write targets, single replica', 'minikube', REMOTE_WRITE_TARGETS],
+  ['remote_write targets, HA replicas, no VictoriaMetrics', 'production', { ...REMOTE_WRITE_TARGETS, victoriaMetrics: { enabled: false } }],
+  ['external scrape jobs', 'minikube', EXTERNAL_SCRAPE_JOBS],
+];
+
+test.each(VARIANTS)('promtool check config accepts the generated prometheus.yml (%s)', (_name, profile, overrides) => {
+  const config = resolveConfig({ profile, overrides });
   const dir = mkdtempSync(join(tmpdir(), 'flobs-promtool-'));
   writeFileSync(join(dir, 'prometheus.yml'), stringify(prometheusConfig(config, stackTopology(config)), { lineWidth: 0 }));
   const r = spawnSync(tool('promtool'), ['check', 'config', '--syntax-only', 'prometheus.yml'], { cwd: dir, encoding: 'utf8' });
@@ -60,3 +72,20 @@ test.each(['292y', '293y', '106751d', '106752d', '1000y', '15d'])('duration %s: 
   }
   expect(schemaAccepts).toBe(prometheusAccepts);
 });
+
+test.each(['(?i)up|fl_.+', '(?P<name>x)', '(?<name>x)', '[[:alpha:]]+', '\\p{Greek}', '(?s:.)', '(?=x)', 'a\\1', '(', 'x**', 'a{2,1}', 'a{1001}', '[z-a]'])(
+  'relabel regex %s: the schema and Prometheus agree whether it is RE2',
+  (regex) => {
+    const dir = mkdtempSync(join(tmpdir(), 'flobs-regex-'));
+    const rule = { source_labels: ['__name__'], regex, action: 'keep' };
+    writeFileSync(join(dir, 'prometheus.yml'), stringify({ remote_write: [{ url: 'http://127.0.0.1:1/api/v1/write', write_relabel_configs: [rule] }] }));
+    const prometheusAccepts = spawnSync(tool('promtool'), ['check', 'config', '--syntax-only', 'prometheus.yml'], { cwd: dir, encoding: 'utf8' }).status === 0;
+    let schemaAccepts = true;
+    try {
+      resolveConfig({ overrides: { prometheus: { remoteWrite: [{ type: 'victoriaMetrics', writeRelabelConfigs: [{ sourceLabels: ['__name__'], regex, action: 'keep' }] }] } } });
+    } catch {
+      schemaAccepts = false;
+    }
+    expect(schemaAccepts).toBe(prometheusAccepts);
+  },
+);

@@ -44,6 +44,15 @@ test('--help is generated from the recipes: every recipe of tools.json with its 
   expect(r.stdout).toMatch(/^ {2}PULUMI_SRC_GIT +/m);
 });
 
+test('vmagent (the site agent) and thanos (the central store) are built at the releases the site and central profiles deploy', () => {
+  const images = json('src/versions.json').images;
+  const list = listed();
+  // vmagent is built by the VictoriaMetrics recipe, from the same module release: its image must be that release.
+  expect(images.vmagent.tag).toBe(images.victoriaMetrics.tag);
+  expect(list.get('vmagent')).toEqual([images.vmagent.tag, 'missing', `github.com/VictoriaMetrics/VictoriaMetrics@${images.vmagent.tag}`]);
+  expect(list.get('thanos')).toEqual([images.thanos.tag, 'missing', `github.com/thanos-io/thanos@${images.thanos.tag}`]);
+});
+
 test('tools of deployed programs are built at the release of their image, the Pulumi tools at their npm version', () => {
   const images = json('src/versions.json').images;
   const npm = json('package.json').dependencies;

@@ -1,4 +1,4 @@
-// VictoriaMetrics (live stack) and vmalert (rule dry runs), at the deployed image's release.
+// VictoriaMetrics (live stack), vmalert (rule dry runs) and vmagent (the site agent), at the deployed image's release.
 import { goBuild, moduleInfo, releaseTime, wrapperModule } from '../go.mjs';
 
 /**
@@ -22,11 +22,12 @@ export function buildVmApps(ctx, r, outs, srcName) {
 }
 
 export default {
-  summary: "VictoriaMetrics and vmalert, at the deployed image's release",
+  summary: "VictoriaMetrics, vmalert and vmagent, at the deployed image's release",
   set: 'test',
   binaries: [
     { name: 'victoria-metrics', pkg: 'app/victoria-metrics', versionArgs: ['-version'] },
     { name: 'vmalert', pkg: 'app/vmalert', versionArgs: ['-version'] },
+    { name: 'vmagent', pkg: 'app/vmagent', versionArgs: ['-version'] },
   ],
   resolve({ pin, imageTag }) {
     const version = imageTag(pin.image);

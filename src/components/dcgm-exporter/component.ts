@@ -1,4 +1,4 @@
-import { LocalRunKind, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { LocalRunKind, NamespaceTier, SCRAPERS, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
 import { DcgmExporter } from './dcgm-exporter';
@@ -13,7 +13,7 @@ export const DCGM_EXPORTER_COMPONENT: ComponentSpec = {
     {
       name: ComponentName.DCGM_EXPORTER,
       tier: NamespaceTier.AGENTS,
-      ingress: [{ port: Ports.dcgmExporter, from: [ComponentName.PROMETHEUS] }],
+      ingress: [{ port: Ports.dcgmExporter, from: [...SCRAPERS] }],
       local: { kind: LocalRunKind.UNAVAILABLE, reason: 'dcgm-exporter needs an NVIDIA GPU and driver' },
     },
   ],

@@ -1,4 +1,4 @@
-import { LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { LocalRunKind, LocalStartPhase, NamespaceTier, SCRAPERS, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
 import { defaultImage, imageString } from '../../versions';
@@ -19,7 +19,7 @@ export const FL_COMPONENT: ComponentSpec = {
       tier: NamespaceTier.TRAINING,
       servicePort: Ports.flFleet,
       ingress: [
-        { port: Ports.flMetrics, from: [ComponentName.PROMETHEUS] },
+        { port: Ports.flMetrics, from: [...SCRAPERS] },
         { port: Ports.flFleet, from: [ComponentName.FL_CLIENT] },
       ],
       local: { kind: LocalRunKind.PYTHON_MODULE, module: 'fl_workload.server', container: 'fl-server', phase: LocalStartPhase.WORKLOAD },
@@ -27,14 +27,23 @@ export const FL_COMPONENT: ComponentSpec = {
     {
       name: ComponentName.FL_CLIENT,
       tier: NamespaceTier.TRAINING,
-      ingress: [{ port: Ports.flMetrics, from: [ComponentName.PROMETHEUS] }],
+      ingress: [{ port: Ports.flMetrics, from: [...SCRAPERS] }],
       local: { kind: LocalRunKind.PYTHON_MODULE, module: 'fl_workload.client', container: 'fl-client', phase: LocalStartPhase.WORKLOAD },
     },
   ],
   build: (scope, ctx) => {
     const namespace = ctx.namespace(NamespaceTier.TRAINING);
     const fl = ctx.config.fl;
-    new FlServer(scope, 'server', { namespace, image: resolveImage('flServer', fl.server.image), settings: fl });
+    const { mlflow } = ctx.config;
+    new FlServer(scope, 'server', {
+      namespace,
+      image: resolveImage('flServer', fl.server.image),
+      settings: fl,
+      // The tracking server's address comes from the topology, like every other Service's.
+      ...(mlflow.enabled
+        ? { tracking: { uri: ctx.topology.url(ComponentName.MLFLOW), experiment: mlflow.experimentName, checkpointEveryRounds: mlflow.checkpointEveryRounds } }
+        : {}),
+    });
     new FlClients(scope, 'clients', {
       namespace,
       image: resolveImage('flClient', fl.client.image),

@@ -12,6 +12,7 @@ import {
   statPanel,
   timeseriesPanel,
   Unit,
+  type DataLink,
 } from '../../monitoring/dashboard';
 import type { DashboardDef, MixinContext } from '../../monitoring/mixin';
 import { sel } from '../../monitoring/selectors';
@@ -41,7 +42,7 @@ function flQueries(ctx: MixinContext) {
     totalClients: `sum(${server('fl_total_clients')})`,
     samplesPerRound: `sum(${server('fl_samples_per_round')})`,
     modelParameters: `max(${server('fl_model_parameters')})`,
-    trainingInfo: `max by (strategy, model) (${server('fl_training_info')})`,
+    trainingInfo: `max by (strategy, model, mlflow_run_id) (${server('fl_training_info')})`,
     clientFailuresByPhase: `sum by (phase) (increase(${server('fl_client_failures_total')}[$__rate_interval]))`,
     roundDurationP95: ctx.recorded.has(ROUND_DURATION_P95)
       ? `max(${recordedSel(ROUND_DURATION_P95, NS)})`
@@ -62,10 +63,15 @@ function flQueries(ctx: MixinContext) {
 
 const CLIENT_LEGEND = 'client {{client_index}} ({{pod}})';
 
+/** The MLflow run of the federation a value belongs to: MLflow's run page from the `mlflow_run_id` label of fl_training_info. */
+export function mlflowRunLink(mlflowUrl: string): DataLink {
+  return { title: 'Open the MLflow run', url: `${mlflowUrl.replace(/\/$/, '')}/#/runs/\${__field.labels.mlflow_run_id}` };
+}
+
 /** The FL training dashboards: the run's overview and the per-client view. */
 export function flDashboards(ctx: MixinContext): DashboardDef[] {
   const q = flQueries(ctx);
-  const { thresholds, fl, namespaces } = ctx.config;
+  const { thresholds, fl, namespaces, mlflow } = ctx.config;
   const common = { namespace: { default: namespaces.training }, metricsDatasource: defaultMetricsDatasource(ctx.config) } as const;
 
   const overview = dashboard('fl-training-overview', 'FL training overview', {
@@ -87,7 +93,10 @@ export function flDashboards(ctx: MixinContext): DashboardDef[] {
           statPanel('Best accuracy', Unit.RATIO, [promQuery(q.bestAccuracy, 'best')], { min: 0, max: 1, decimals: 2 }),
           statPanel('Training', Unit.NONE, [promQuery(q.trainingInfo, '{{strategy}} / {{model}}')], {
             showName: true,
-            description: 'Strategy and model of the run (fl_training_info).',
+            description: mlflow.enabled
+              ? 'Strategy and model of the run (fl_training_info); its link opens the MLflow run of the federation.'
+              : 'Strategy and model of the run (fl_training_info).',
+            ...(mlflow.enabled ? { links: [mlflowRunLink(mlflow.url)] } : {}),
           }),
         ],
       },

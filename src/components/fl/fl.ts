@@ -57,8 +57,21 @@ function flProbes(periods: FlProbePeriods): Pick<kplus.ContainerProps, 'readines
   };
 }
 
-/** Environment of the FL server, from the `fl` slice (the workload validates it again at start). */
-export function flServerEnv(fl: StackConfig['fl']): Record<string, string> {
+/** Where the FL server logs each federation as one run. */
+export interface ExperimentTracking {
+  /** The MLflow tracking server's in-cluster URL (from the topology, never written by hand). */
+  readonly uri: string;
+  /** The experiment the runs go to. */
+  readonly experiment: string;
+  /** Also log the model every N rounds (0: the final model only). */
+  readonly checkpointEveryRounds: number;
+}
+
+/**
+ * Environment of the FL server, from the `fl` slice and the tracking server, if any (the workload
+ * validates it again at start). MLflow's own client variables name the tracking server.
+ */
+export function flServerEnv(fl: StackConfig['fl'], tracking?: ExperimentTracking): Record<string, string> {
   return {
     FL_NUM_ROUNDS: String(fl.rounds),
     FL_MIN_CLIENTS: String(fl.minClients),
@@ -72,6 +85,13 @@ export function flServerEnv(fl: StackConfig['fl']): Record<string, string> {
     FL_SERVER_HOST: '0.0.0.0',
     FL_SERVER_PORT: String(FLEET.port),
     FL_METRICS_PORT: String(METRICS.port),
+    ...(tracking === undefined
+      ? {}
+      : {
+          MLFLOW_TRACKING_URI: tracking.uri,
+          MLFLOW_EXPERIMENT_NAME: tracking.experiment,
+          FL_CHECKPOINT_EVERY_ROUNDS: String(tracking.checkpointEveryRounds),
+        }),
   };
 }
 
@@ -79,6 +99,8 @@ export function flServerEnv(fl: StackConfig['fl']): Record<string, string> {
 export interface FlServerProps extends ComponentProps {
   /** The `fl` slice of the config: the run's settings, the server's resources. */
   readonly settings: StackConfig['fl'];
+  /** Where it logs each federation. @default - not tracked */
+  readonly tracking?: ExperimentTracking;
 }
 
 /** The FL server (coordinator): one replica, its Fleet API for clients and its metrics port. */
@@ -100,7 +122,7 @@ export class FlServer extends Construct {
     deployment.addContainer({
       name: me.name, // the logs dashboard selects FL streams by container name
       ...imageOf(me),
-      envVariables: Object.fromEntries(Object.entries(flServerEnv(props.settings)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+      envVariables: Object.fromEntries(Object.entries(flServerEnv(props.settings, props.tracking)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
       ports: containerPorts([FLEET, METRICS]),
       resources: containerResources(props.settings.server.resources),
       securityContext: restrictedContainerSecurity(FL_UID),

@@ -9,6 +9,8 @@ const { COUNTER, GAUGE, HISTOGRAM } = MetricType;
 
 /** The round-duration histogram; its buckets follow `fl.roundTimeout` (the server gets them in FL_ROUND_DURATION_BUCKETS). */
 export const ROUND_DURATION = 'fl_round_duration_seconds';
+/** Failed calls to MLflow (create_run, log_batch, log_artifact, update_run): counted and logged, never fatal. */
+export const MLFLOW_FAILURES = 'fl_mlflow_failures_total';
 /** The run-state gauge: TrainingStalled fires only while it is 0 (a finished run makes no progress by design). */
 export const TRAINING_FINISHED = 'fl_training_finished';
 
@@ -34,7 +36,10 @@ export function flMetrics(config: Pick<StackConfig, 'fl'>): readonly MetricDef[]
       buckets: roundDurationBuckets(config.fl.roundTimeout),
     }),
     metric(S, 'fl_client_failures_total', COUNTER, 'Client failures (error reply or no reply before the round timeout), by phase.', { labels: ['phase'] }),
-    metric(S, 'fl_training_info', GAUGE, 'Training configuration; value is always 1.', { labels: ['strategy', 'model'] }),
+    metric(S, 'fl_training_info', GAUGE, 'Training configuration and the MLflow run the federation is logged to (empty while it has none); value is always 1.', {
+      labels: ['strategy', 'model', 'mlflow_run_id'],
+    }),
+    metric(S, MLFLOW_FAILURES, COUNTER, 'Calls to the MLflow tracking server that failed, by operation; the federation goes on.', { labels: ['operation'] }),
     metric(S, TRAINING_FINISHED, GAUGE, '1 once the run has completed successfully, 0 while it is starting, running or after it failed.'),
     metric(C, 'fl_client_rounds_total', COUNTER, 'Training (fit) rounds completed by this client.'),
     metric(C, 'fl_client_train_loss', GAUGE, "Local training loss of this client's last fit."),

@@ -25,6 +25,8 @@ export interface DatasourceValues {
   readonly loki?: Endpoint;
   /** Alertmanager's Service. @default - not deployed: no datasource */
   readonly alertmanager?: Endpoint;
+  /** Thanos Query's Service (the long-term store of the central profile). @default - not deployed: no datasource */
+  readonly thanosQuery?: Endpoint;
   /** The stack's scrape interval: the smallest step of a metrics query. */
   readonly scrapeInterval: string;
 }
@@ -37,6 +39,7 @@ export function datasourceValues(config: StackConfig, topology: Topology): Datas
     victoriaMetrics: deployed(config.victoriaMetrics.enabled, ComponentName.VICTORIA_METRICS),
     loki: deployed(config.loki.enabled, ComponentName.LOKI),
     alertmanager: deployed(config.alertmanager.enabled, ComponentName.ALERTMANAGER),
+    thanosQuery: deployed(config.thanos.enabled, ComponentName.THANOS_QUERY),
     scrapeInterval: config.scrapeInterval,
   };
 }
@@ -66,6 +69,18 @@ export function datasourcesFile(values: DatasourceValues): { apiVersion: 1; data
       isDefault: values.prometheus === undefined,
       editable: false,
       jsonData: { timeInterval: values.scrapeInterval, httpMethod: 'POST' },
+    });
+  }
+  if (values.thanosQuery !== undefined) {
+    datasources.push({
+      name: DATASOURCE_NAMES[DatasourceUid.THANOS],
+      uid: DatasourceUid.THANOS,
+      type: 'prometheus',
+      access: 'proxy',
+      url: endpointUrl(values.thanosQuery),
+      isDefault: values.prometheus === undefined && values.victoriaMetrics === undefined,
+      editable: false,
+      jsonData: { timeInterval: values.scrapeInterval, httpMethod: 'POST', prometheusType: 'Thanos' },
     });
   }
   if (values.loki !== undefined) {

@@ -1,4 +1,4 @@
-import { LocalRunKind, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { LocalRunKind, NamespaceTier, SCRAPERS, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
 import { KubeStateMetrics } from './kube-state-metrics';
@@ -14,8 +14,8 @@ export const KUBE_STATE_METRICS_COMPONENT: ComponentSpec = {
       name: ComponentName.KUBE_STATE_METRICS,
       tier: NamespaceTier.MONITORING,
       ingress: [
-        { port: Ports.kubeStateMetrics, from: [ComponentName.PROMETHEUS] },
-        { port: Ports.kubeStateMetricsTelemetry, from: [ComponentName.PROMETHEUS] },
+        { port: Ports.kubeStateMetrics, from: [...SCRAPERS] },
+        { port: Ports.kubeStateMetricsTelemetry, from: [...SCRAPERS] },
       ],
       local: { kind: LocalRunKind.UNAVAILABLE, reason: 'kube-state-metrics needs a Kubernetes API server' },
     },

@@ -13,6 +13,12 @@ const CONFIG_FILE = 'config.yaml';
 const METRICS = { name: 'metrics', port: Ports.otelCollectorMetrics };
 /** The `health_check` extension, which answers on `/` while the pipeline runs. */
 const HEALTH = { name: 'health', port: Ports.otelCollectorHealth };
+/**
+ * `file_log` hands each line to the pipeline before it moves its read position on (by default it
+ * batches lines in memory for up to 100 ms after the position is saved, and a killed collector loses
+ * them). Alpha in v0.165: pinned with the image, so a rename shows up when the image changes.
+ */
+export const OTEL_FEATURE_GATES = ['stanza.synchronousLogEmitter'] as const;
 
 /** Props of {@link OtelCollector}: what its config.yaml is rendered from (its slice, where it ships). */
 export interface OtelCollectorProps extends ComponentProps, OtelCollectorFileValues {}
@@ -33,7 +39,7 @@ export class OtelCollector extends Construct {
     this.configText = stringify(otelCollectorFile(props), { lineWidth: 0 });
     logAgent(this, this.identity, {
       configFile: { name: CONFIG_FILE, text: this.configText, mountPath: CONFIG_DIR },
-      args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
+      args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`, `--feature-gates=${OTEL_FEATURE_GATES.join(',')}`],
       nodeNameEnv: NODE_NAME_ENV,
       ports: [METRICS, HEALTH],
       metricsPort: METRICS.port,

@@ -1,5 +1,6 @@
 import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
+import { ALL_NAMESPACES, type StackConfig } from '../../config/schema';
 import { resolveImage } from '../../common/workload';
 import { prometheusFileValues } from './config';
 import { PROMETHEUS_PROBE } from './health';
@@ -39,4 +40,25 @@ export const PROMETHEUS_COMPONENT: ComponentSpec = {
     }),
   mixin: PROMETHEUS_MIXIN,
   probes: [PROMETHEUS_PROBE],
+  warnings: (config) => (config.prometheus.enabled ? onboardingNotes(config) : []),
 };
+
+/**
+ * What the operators of onboarded namespaces must know: the stack leaves their namespaces' policies
+ * alone, so where one restricts ingress the scrape flow must be allowed there; the Roles need the
+ * namespaces to exist.
+ */
+function onboardingNotes(config: StackConfig): string[] {
+  const onboarded = config.prometheus.onboardedNamespaces;
+  if (onboarded !== ALL_NAMESPACES && onboarded.length === 0) {
+    return [];
+  }
+  const from = `pods app.kubernetes.io/name=${ComponentName.PROMETHEUS} of namespace ${config.namespaces.monitoring}`;
+  return [
+    onboarded === ALL_NAMESPACES
+      ? `prometheus.onboardedNamespaces is '${ALL_NAMESPACES}': Prometheus reads pods, Services and Endpoints cluster-wide (ClusterRole) and scrapes every annotated pod and Service; ` +
+        `where a namespace's NetworkPolicies restrict ingress, allow TCP from ${from} to the annotated ports (the stack changes no policy outside its namespaces)`
+      : `prometheus.onboardedNamespaces ${onboarded.join(', ')}: a Role and RoleBinding go into each (the namespaces must exist); ` +
+        `where their NetworkPolicies restrict ingress, allow TCP from ${from} to the annotated ports (the stack changes no policy outside its namespaces)`,
+  ];
+}

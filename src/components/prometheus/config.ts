@@ -1,4 +1,4 @@
-import type { StackConfig } from '../../config/schema';
+import { ALL_NAMESPACES, type ExternalScrapeJob, type RelabelRule, type RemoteWriteQueue, type RemoteWriteTarget, type StackConfig } from '../../config/schema';
 import { ComponentName, ScrapeAnnotations } from '../../common/names';
 import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
 
@@ -12,20 +12,45 @@ export interface RelabelConfig {
   readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'labeldrop' | 'labelkeep';
 }
 
+/** `queue_config` of a remote_write entry. */
+export interface QueueConfig {
+  readonly max_samples_per_send?: number;
+  readonly capacity?: number;
+  readonly min_shards?: number;
+  readonly max_shards?: number;
+  readonly batch_send_deadline?: string;
+  readonly min_backoff?: string;
+  readonly max_backoff?: string;
+}
+
+/** One `remote_write` entry: credentials and CA only as files (mounted Secrets and ConfigMaps). */
+export interface RemoteWriteConfig extends HttpClientConfig {
+  readonly name?: string;
+  readonly url: string;
+  readonly write_relabel_configs?: readonly RelabelConfig[];
+  readonly queue_config?: QueueConfig;
+}
+
 export interface KubernetesSdConfig {
   readonly role: 'pod' | 'node' | 'endpoints' | 'service' | 'endpointslice';
   readonly namespaces?: { readonly names: readonly string[] };
 }
 
-export interface ScrapeConfig {
+/** HTTP client settings of a remote_write entry or a scrape job: credentials and CA only as files. */
+export interface HttpClientConfig {
+  readonly basic_auth?: { readonly username: string; readonly password_file: string };
+  readonly authorization?: { readonly type?: 'Bearer'; readonly credentials_file: string };
+  readonly tls_config?: { readonly ca_file?: string; readonly server_name?: string; readonly insecure_skip_verify?: boolean };
+}
+
+export interface ScrapeConfig extends HttpClientConfig {
   readonly job_name: string;
   readonly scheme?: 'http' | 'https';
   readonly metrics_path?: string;
+  readonly scrape_interval?: string;
   readonly honor_labels?: boolean;
   readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
   readonly static_configs?: readonly { readonly targets: readonly string[]; readonly labels?: Record<string, string> }[];
-  readonly authorization?: { readonly credentials_file: string };
-  readonly tls_config?: { readonly ca_file: string; readonly insecure_skip_verify?: boolean };
   readonly relabel_configs?: readonly RelabelConfig[];
   readonly metric_relabel_configs?: readonly RelabelConfig[];
 }
@@ -45,16 +70,16 @@ export interface PrometheusConfigFile {
       readonly api_version: 'v2';
     }[];
   };
-  readonly remote_write?: readonly {
-    readonly url: string;
-    readonly write_relabel_configs?: readonly RelabelConfig[];
-    readonly queue_config?: { readonly max_samples_per_send?: number; readonly capacity?: number };
-  }[];
+  readonly remote_write?: readonly RemoteWriteConfig[];
   readonly scrape_configs: readonly ScrapeConfig[];
 }
 
 /** Where the rule files are mounted inside the Prometheus container. */
 export const RULES_DIR = '/etc/prometheus/rules';
+/** Where the Secrets of remote_write credentials are mounted: one directory per Secret. */
+export const SECRETS_DIR = '/etc/prometheus/secrets';
+/** Where the ConfigMaps of remote_write CA bundles are mounted: one directory per ConfigMap. */
+export const CONFIGMAPS_DIR = '/etc/prometheus/configmaps';
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** The label that carries the HA replica; dropped before alerts leave and deduplicated by VictoriaMetrics. */
 export const REPLICA_LABEL = 'prometheus_replica';
@@ -65,20 +90,34 @@ function metaLabel(label: string): string {
 function metaAnnotation(annotation: string): string {
   return `__meta_kubernetes_pod_annotation_${annotation.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
+function serviceMetaLabel(label: string): string {
+  return `__meta_kubernetes_service_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+function serviceMetaAnnotation(annotation: string): string {
+  return `__meta_kubernetes_service_annotation_${annotation.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+/** Discovery of `role` in these namespaces, or in every namespace (`undefined`). */
+function discovery(role: KubernetesSdConfig['role'], namespaces: readonly string[] | undefined): KubernetesSdConfig {
+  return namespaces === undefined ? { role } : { role, namespaces: { names: namespaces } };
+}
 
 /**
- * Scrapes every pod of the stack's namespaces that opts in with the prometheus.io annotations. Pods
- * that ask for honor_labels (exporters whose series describe other pods) get a job of their own.
+ * Scrapes every pod of the namespaces (`undefined`: all) that opts in with the prometheus.io
+ * annotations. Pods that ask for honor_labels (exporters whose series describe other pods) get a job
+ * of their own, which only the stack's namespaces have: elsewhere a pod cannot overwrite its target
+ * labels (and one asking for it is not scraped).
  */
-function podsJob(namespaces: readonly string[], honorLabels: boolean): ScrapeConfig {
+function podsJob(namespaces: readonly string[] | undefined, honorLabels: boolean): ScrapeConfig {
   return {
     job_name: honorLabels ? 'kubernetes-pods-honor-labels' : 'kubernetes-pods',
     ...(honorLabels ? { honor_labels: true } : {}),
-    kubernetes_sd_configs: [{ role: 'pod', namespaces: { names: namespaces } }],
+    kubernetes_sd_configs: [discovery('pod', namespaces)],
     relabel_configs: [
       { source_labels: [metaAnnotation(ScrapeAnnotations.scrape)], regex: 'true', action: 'keep' },
       { source_labels: [metaAnnotation(ScrapeAnnotations.honorLabels)], regex: 'true', action: honorLabels ? 'keep' : 'drop' },
       { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      { source_labels: [metaAnnotation(ScrapeAnnotations.scheme)], regex: '(https?)', target_label: '__scheme__', action: 'replace' },
       { source_labels: [metaAnnotation(ScrapeAnnotations.path)], regex: '(.+)', target_label: '__metrics_path__', action: 'replace' },
       {
         source_labels: ['__meta_kubernetes_pod_ip', metaAnnotation(ScrapeAnnotations.port)],
@@ -95,7 +134,8 @@ function podsJob(namespaces: readonly string[], honorLabels: boolean): ScrapeCon
         target_label: '__address__',
         action: 'replace',
       },
-      { source_labels: [metaLabel('app.kubernetes.io/name')], target_label: 'job', action: 'replace' },
+      // A pod without app.kubernetes.io/name keeps the job name of the scrape job.
+      { source_labels: [metaLabel('app.kubernetes.io/name')], regex: '(.+)', target_label: 'job', action: 'replace' },
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node', action: 'replace' },
@@ -107,6 +147,40 @@ function podsJob(namespaces: readonly string[], honorLabels: boolean): ScrapeCon
         target_label: 'client_index',
         action: 'replace',
       },
+    ],
+  };
+}
+
+/**
+ * Scrapes the endpoints of every Service of the namespaces (`undefined`: all) that opts in with the
+ * prometheus.io annotations on the Service: each ready or not-ready pod behind it, at the annotated
+ * port (else the endpoint's), path and scheme. A pod annotated itself and behind an annotated
+ * Service is scraped by both jobs: annotate one of them.
+ */
+function serviceEndpointsJob(namespaces: readonly string[] | undefined): ScrapeConfig {
+  return {
+    job_name: 'kubernetes-service-endpoints',
+    kubernetes_sd_configs: [discovery('endpoints', namespaces)],
+    relabel_configs: [
+      { source_labels: [serviceMetaAnnotation(ScrapeAnnotations.scrape)], regex: 'true', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
+      { source_labels: [serviceMetaAnnotation(ScrapeAnnotations.scheme)], regex: '(https?)', target_label: '__scheme__', action: 'replace' },
+      { source_labels: [serviceMetaAnnotation(ScrapeAnnotations.path)], regex: '(.+)', target_label: '__metrics_path__', action: 'replace' },
+      // The endpoint's host (IPv6 in brackets) with the annotated port.
+      {
+        source_labels: ['__address__', serviceMetaAnnotation(ScrapeAnnotations.port)],
+        regex: '(.+?)(?::\\d+)?;(\\d+)',
+        replacement: '$1:$2',
+        target_label: '__address__',
+        action: 'replace',
+      },
+      // The job is the Service's app.kubernetes.io/name, else its name.
+      { source_labels: ['__meta_kubernetes_service_name'], target_label: 'job', action: 'replace' },
+      { source_labels: [serviceMetaLabel('app.kubernetes.io/name')], regex: '(.+)', target_label: 'job', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node', action: 'replace' },
     ],
   };
 }
@@ -135,18 +209,18 @@ function kubeletJob(jobName: 'kubelet' | 'cadvisor', metricsPath: string): Scrap
 
 /** What prometheus.yml is rendered from: the `prometheus` slice, stack-wide values and the Services it sends to. */
 export interface PrometheusFileValues {
-  /** Its slice of the config (the replica count decides the replica label). */
+  /** Its slice of the config: replicas (the replica label), onboarded namespaces, remote_write targets, external scrape jobs. */
   readonly settings: StackConfig['prometheus'];
   /** The `cluster` external label. */
   readonly clusterName: string;
   readonly scrapeInterval: string;
   readonly evaluationInterval: string;
-  /** The namespaces whose pods it discovers and scrapes (its Roles grant exactly these). */
+  /** The stack's own namespaces, always discovered (with `settings.onboardedNamespaces`). */
   readonly scrapeNamespaces: readonly string[];
   /** Alertmanager's Service, where alerts go. @default - Alertmanager is not deployed: no alerting */
   readonly alertmanager?: Endpoint;
-  /** VictoriaMetrics's Service, where samples are remote-written. @default - VictoriaMetrics is not deployed: no remote_write */
-  readonly remoteWrite?: Endpoint;
+  /** VictoriaMetrics's Service, the `victoriaMetrics` remote_write target. @default - VictoriaMetrics is not deployed: that target is skipped */
+  readonly victoriaMetrics?: Endpoint;
 }
 
 /** The {@link PrometheusFileValues} of a config, resolved once (the component's build passes them to the construct). */
@@ -158,18 +232,135 @@ export function prometheusFileValues(config: StackConfig, topology: Topology): P
     evaluationInterval: config.evaluationInterval,
     scrapeNamespaces: [config.namespaces.monitoring, config.namespaces.agents, config.namespaces.training],
     ...(config.alertmanager.enabled ? { alertmanager: topology.endpoint(ComponentName.ALERTMANAGER) } : {}),
-    ...(config.victoriaMetrics.enabled ? { remoteWrite: topology.endpoint(ComponentName.VICTORIA_METRICS) } : {}),
+    ...(config.victoriaMetrics.enabled ? { victoriaMetrics: topology.endpoint(ComponentName.VICTORIA_METRICS) } : {}),
   };
+}
+
+/**
+ * Every namespace whose pods and Services are discovered: the stack's and the onboarded ones, or
+ * `undefined` for all of them.
+ */
+export function discoveredNamespaces(values: Pick<PrometheusFileValues, 'settings' | 'scrapeNamespaces'>): readonly string[] | undefined {
+  const onboarded = values.settings.onboardedNamespaces;
+  return onboarded === ALL_NAMESPACES ? undefined : [...values.scrapeNamespaces, ...onboarded];
+}
+
+/** The path a Secret key is read from inside the Prometheus container. */
+export function secretFile(ref: { readonly name: string; readonly key: string }): string {
+  return `${SECRETS_DIR}/${ref.name}/${ref.key}`;
+}
+
+/** The path a ConfigMap key is read from inside the Prometheus container. */
+export function configMapFile(ref: { readonly name: string; readonly key: string }): string {
+  return `${CONFIGMAPS_DIR}/${ref.name}/${ref.key}`;
+}
+
+/** Every endpoint Prometheus authenticates to: the remote_write URLs and the external scrape jobs. */
+function httpClients(settings: Pick<StackConfig['prometheus'], 'remoteWrite' | 'externalScrapeJobs'>): (Extract<RemoteWriteTarget, { type: 'url' }> | ExternalScrapeJob)[] {
+  return [...settings.remoteWrite.flatMap((t) => (t.type === 'url' ? [t] : [])), ...settings.externalScrapeJobs];
+}
+
+/** The Secrets Prometheus reads credentials and CA bundles from (remote_write, external scrape jobs), by name. */
+export function credentialSecretNames(settings: Pick<StackConfig['prometheus'], 'remoteWrite' | 'externalScrapeJobs'>): string[] {
+  const refs = httpClients(settings).flatMap((c) => [c.basicAuth?.password, c.bearerToken, c.tls?.ca?.secret]);
+  return [...new Set(refs.flatMap((r) => (r === undefined ? [] : [r.name])))].sort();
+}
+
+/** The ConfigMaps Prometheus reads CA bundles from, by name. */
+export function credentialConfigMapNames(settings: Pick<StackConfig['prometheus'], 'remoteWrite' | 'externalScrapeJobs'>): string[] {
+  return [...new Set(httpClients(settings).flatMap((c) => (c.tls?.ca?.configMap === undefined ? [] : [c.tls.ca.configMap.name])))].sort();
+}
+
+/** The `basic_auth`/`authorization`/`tls_config` of an endpoint: every credential a mounted file. */
+function httpClientConfig(client: Pick<ExternalScrapeJob, 'basicAuth' | 'bearerToken' | 'tls'>): HttpClientConfig {
+  const tls = client.tls;
+  const ca = tls?.ca === undefined ? undefined : tls.ca.secret !== undefined ? secretFile(tls.ca.secret) : configMapFile(tls.ca.configMap!);
+  return {
+    ...(client.basicAuth === undefined ? {} : { basic_auth: { username: client.basicAuth.username, password_file: secretFile(client.basicAuth.password) } }),
+    ...(client.bearerToken === undefined ? {} : { authorization: { type: 'Bearer', credentials_file: secretFile(client.bearerToken) } }),
+    ...(tls === undefined ? {} : { tls_config: { ...(ca === undefined ? {} : { ca_file: ca }), ...(tls.serverName === undefined ? {} : { server_name: tls.serverName }) } }),
+  };
+}
+
+/** A scrape job of static targets outside Kubernetes. */
+function externalJob(job: ExternalScrapeJob): ScrapeConfig {
+  return {
+    job_name: job.name,
+    ...(job.scheme === undefined ? {} : { scheme: job.scheme }),
+    ...(job.metricsPath === undefined ? {} : { metrics_path: job.metricsPath }),
+    ...(job.scrapeInterval === undefined ? {} : { scrape_interval: job.scrapeInterval }),
+    ...httpClientConfig(job),
+    static_configs: [{ targets: job.targets, ...(job.labels === undefined ? {} : { labels: job.labels }) }],
+  };
+}
+
+function relabelConfig(rule: RelabelRule): RelabelConfig {
+  return {
+    ...(rule.sourceLabels === undefined ? {} : { source_labels: rule.sourceLabels }),
+    ...(rule.separator === undefined ? {} : { separator: rule.separator }),
+    ...(rule.regex === undefined ? {} : { regex: rule.regex }),
+    ...(rule.targetLabel === undefined ? {} : { target_label: rule.targetLabel }),
+    ...(rule.replacement === undefined ? {} : { replacement: rule.replacement }),
+    action: rule.action,
+  };
+}
+
+function queueConfig(queue: RemoteWriteQueue): QueueConfig {
+  const fields: readonly [keyof RemoteWriteQueue, keyof QueueConfig][] = [
+    ['maxSamplesPerSend', 'max_samples_per_send'],
+    ['capacity', 'capacity'],
+    ['minShards', 'min_shards'],
+    ['maxShards', 'max_shards'],
+    ['batchSendDeadline', 'batch_send_deadline'],
+    ['minBackoff', 'min_backoff'],
+    ['maxBackoff', 'max_backoff'],
+  ];
+  return Object.fromEntries(fields.flatMap(([from, to]) => (queue[from] === undefined ? [] : [[to, queue[from]]])));
+}
+
+/** The in-cluster VictoriaMetrics's queue: bigger batches than Prometheus's default (it ingests them cheaply). */
+const VICTORIA_METRICS_QUEUE: QueueConfig = { max_samples_per_send: 10_000, capacity: 20_000 };
+
+/**
+ * The `remote_write` entries of the targets, in order: the stack's own relabelling first (HA replicas
+ * drop the replica label), then the target's own; `victoriaMetrics` is skipped while it is not deployed.
+ */
+function remoteWriteConfigs(values: PrometheusFileValues, replicated: boolean): RemoteWriteConfig[] {
+  // HA replicas scrape the same targets and differ only by the replica label: without it their
+  // samples are identical series, which VictoriaMetrics deduplicates (-dedup.minScrapeInterval = the
+  // scrape interval) into one copy.
+  const stackRelabel: RelabelConfig[] = replicated ? [{ regex: REPLICA_LABEL, action: 'labeldrop' }] : [];
+  return values.settings.remoteWrite.flatMap((target): RemoteWriteConfig[] => {
+    const relabel = [...stackRelabel, ...(target.writeRelabelConfigs ?? []).map(relabelConfig)];
+    const relabelling = relabel.length === 0 ? {} : { write_relabel_configs: relabel };
+    const queue = target.queue === undefined ? {} : queueConfig(target.queue);
+    if (target.type === 'victoriaMetrics') {
+      return values.victoriaMetrics === undefined
+        ? []
+        : [{ url: endpointUrl(values.victoriaMetrics, '/api/v1/write'), ...relabelling, queue_config: { ...VICTORIA_METRICS_QUEUE, ...queue } }];
+    }
+    return [
+      {
+        name: target.name,
+        url: target.url,
+        ...httpClientConfig(target),
+        ...relabelling,
+        ...(Object.keys(queue).length === 0 ? {} : { queue_config: queue }),
+      },
+    ];
+  });
 }
 
 /** prometheus.yml from its values. */
 export function prometheusFile(values: PrometheusFileValues): PrometheusConfigFile {
-  const { alertmanager, remoteWrite } = values;
+  const { alertmanager } = values;
   const replicated = values.settings.replicas > 1;
   const externalLabels: Record<string, string> = { cluster: values.clusterName };
   if (replicated) {
     externalLabels[REPLICA_LABEL] = '${POD_NAME}';
   }
+  const remoteWrite = remoteWriteConfigs(values, replicated);
+  const discovered = discoveredNamespaces(values);
   return {
     global: {
       scrape_interval: values.scrapeInterval,
@@ -194,25 +385,14 @@ export function prometheusFile(values: PrometheusFileValues): PrometheusConfigFi
             ],
           },
         }),
-    ...(remoteWrite === undefined
-      ? {}
-      : {
-          remote_write: [
-            {
-              url: endpointUrl(remoteWrite, '/api/v1/write'),
-              // HA replicas scrape the same targets and differ only by the replica label: without it
-              // their samples are identical series, which VictoriaMetrics deduplicates
-              // (-dedup.minScrapeInterval = the scrape interval) into one copy.
-              ...(replicated ? { write_relabel_configs: [{ regex: REPLICA_LABEL, action: 'labeldrop' }] } : {}),
-              queue_config: { max_samples_per_send: 10_000, capacity: 20_000 },
-            },
-          ],
-        }),
+    ...(remoteWrite.length === 0 ? {} : { remote_write: remoteWrite }),
     scrape_configs: [
-      podsJob(values.scrapeNamespaces, false),
+      podsJob(discovered, false),
       podsJob(values.scrapeNamespaces, true),
+      serviceEndpointsJob(discovered),
       kubeletJob('kubelet', '/metrics'),
       kubeletJob('cadvisor', '/metrics/cadvisor'),
+      ...values.settings.externalScrapeJobs.map(externalJob),
     ],
   };
 }

@@ -164,6 +164,8 @@ export function prometheusDashboards(ctx: MixinContext): DashboardDef[] {
       ],
     });
   }
+  // Rows of other components (e.g. MLflow), from their mixins.
+  rows.push(...(ctx.stackHealthRows ?? []));
   // PVC-backed workloads: their claims are named after them (StatefulSets: `data-<name>-<ordinal>`, Grafana: `<name>-data`).
   const volumes = deployedNames(ctx.deployed, true);
   if (volumes.length > 0) {

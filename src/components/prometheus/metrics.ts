@@ -25,6 +25,12 @@ export const PROMETHEUS_METRICS: readonly MetricDef[] = [
   metric(P, 'prometheus_rule_group_last_duration_seconds', MetricType.GAUGE, 'Duration of the last evaluation of a rule group.', { labels: ['rule_group'], unit: 'seconds' }),
   metric(P, 'prometheus_remote_storage_samples_failed_total', MetricType.COUNTER, 'Samples that failed to be sent to remote storage.', { labels: ['remote_name', 'url'] }),
   metric(P, 'prometheus_remote_storage_samples_total', MetricType.COUNTER, 'Samples queued for remote storage.', { labels: ['remote_name', 'url'] }),
+  metric(P, 'prometheus_remote_storage_samples_pending', MetricType.GAUGE, 'Samples read from the WAL and not yet sent to remote storage.', { labels: ['remote_name', 'url'] }),
+  metric(P, 'prometheus_remote_storage_highest_timestamp_in_seconds', MetricType.GAUGE, 'Timestamp of the newest sample appended to the WAL.', { unit: 'seconds' }),
+  metric(P, 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds', MetricType.GAUGE, 'Timestamp of the newest sample a remote_write queue sent successfully.', {
+    labels: ['remote_name', 'url'],
+    unit: 'seconds',
+  }),
   metric(P, 'prometheus_notifications_errors_total', MetricType.COUNTER, 'Errors sending alerts to Alertmanager.', { labels: ['alertmanager'] }),
   metric(P, 'prometheus_tsdb_head_series', MetricType.GAUGE, 'Series in the head block.'),
   metric(P, 'prometheus_tsdb_compactions_failed_total', MetricType.COUNTER, 'Compactions of blocks that failed.'),

@@ -2,8 +2,8 @@ import { ComponentName } from '../../common/names';
 import { parseDuration } from '../../config/values';
 import { counterIncreasing, SERVICE_DOWN } from '../../monitoring/alert-presets';
 import type { Mixin, MixinContext } from '../../monitoring/mixin';
-import { RuleGroupBuilder } from '../../monitoring/rules';
-import { sel } from '../../monitoring/selectors';
+import { RuleGroupBuilder, type AlertRuleProps } from '../../monitoring/rules';
+import { sel, series } from '../../monitoring/selectors';
 import { prometheusDashboards } from './dashboards';
 import { CADVISOR_METRICS, KUBELET_METRICS, PROMETHEUS_METRICS } from './metrics';
 
@@ -79,6 +79,7 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
           mitigation: 'Check that VictoriaMetrics is up (VictoriaMetricsDown) and has disk space (VictoriaMetricsDiskRunningOut); then the Prometheus log for the HTTP status of the failed writes.',
         }),
       )
+      .alert(remoteWriteBehind(ctx))
       .alert(
         counterIncreasing({
           alert: 'PrometheusNotificationsFailing',
@@ -185,6 +186,48 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         },
       }),
   ];
+}
+
+/**
+ * A remote_write queue has fallen behind: the newest sample it sent is older than
+ * `thresholds.remoteWriteBehind` behind the newest sample appended. An unreachable store is not a
+ * failure to Prometheus (connection errors and 5xx are retried, from the WAL, with no
+ * `samples_failed_total`), so PrometheusRemoteWriteFailing stays quiet while the store is down:
+ * this alert is what reports it (the fault suite, test/faults, shows both).
+ */
+function remoteWriteBehind(ctx: MixinContext): AlertRuleProps {
+  const lag = parseDuration(ctx.config.thresholds.remoteWriteBehind)! / 1000;
+  const ns = ctx.config.namespaces.monitoring;
+  const queue = { namespace: ns, pod: 'prometheus-0' };
+  const sent = { ...queue, remote_name: 'victoria-metrics', url: 'http://victoria-metrics:8428/api/v1/write' };
+  const newest = 'prometheus_remote_storage_highest_timestamp_in_seconds';
+  const newestSent = 'prometheus_remote_storage_queue_highest_sent_timestamp_seconds';
+  // Both minute by minute; the queue's stops 20 minutes in (promtool series notation).
+  const appended = { series: series(newest, P, queue), values: '0+60x40' };
+  return {
+    alert: 'PrometheusRemoteWriteBehind',
+    // max_over_time: a scrape that misses one of the two series does not end the condition.
+    expr:
+      `max by (namespace, pod, remote_name, url) (max_over_time(${sel(newest, P)}[5m]) - ignoring (remote_name, url) group_right ` +
+      `max_over_time(${sel(newestSent, P)}[5m])) > ${lag}`,
+    for: '5m',
+    severity: 'warning',
+    summary: `A Prometheus remote_write queue is more than ${ctx.config.thresholds.remoteWriteBehind} behind.`,
+    description: 'Prometheus {{ $labels.pod }} has not sent its recent samples to {{ $labels.url }}; they wait in its WAL.',
+    impact:
+      'Long-term metrics lag behind: dashboards on the long-term datasource miss the recent samples. Nothing is lost while the WAL still holds them (about 2 hours); an outage longer than that loses samples.',
+    mitigation:
+      'Check that VictoriaMetrics is up (VictoriaMetricsDown) and not read-only (VictoriaMetricsDiskRunningOut); the Prometheus log names the errors of the retried writes (`Failed to send batch, retrying`). A queue that is up but slow needs more shards (`queue_config.max_shards`).',
+    diagnose: [`${sel('prometheus_remote_storage_samples_pending', P)}`],
+    test: {
+      firing: {
+        series: [appended, { series: series(newestSent, P, sent), values: '0+60x20 1200x20' }],
+        at: '35m',
+        labels: sent,
+      },
+      quiet: { series: [appended, { series: series(newestSent, P, sent), values: '0+60x40' }], at: '35m' },
+    },
+  };
 }
 
 /** Prometheus's self-monitoring, the stack's volumes, plus the kubelet/cAdvisor series it scrapes. */

@@ -21,7 +21,16 @@ import {
 } from '../../common/workload';
 import { kplus } from '../../k8s';
 import { PrometheusApi } from './api';
-import { prometheusFile, RULES_DIR, type PrometheusFileValues } from './config';
+import {
+  CONFIGMAPS_DIR,
+  discoveredNamespaces,
+  prometheusFile,
+  credentialConfigMapNames,
+  credentialSecretNames,
+  RULES_DIR,
+  SECRETS_DIR,
+  type PrometheusFileValues,
+} from './config';
 
 /** Props of {@link Prometheus}: what prometheus.yml is rendered from, and what only the workload needs. */
 export interface PrometheusProps extends ComponentProps, PrometheusFileValues {
@@ -43,8 +52,9 @@ const DATA_DIR = '/prometheus';
 const HTTP = { name: 'http', port: PrometheusApi.port };
 
 /**
- * Prometheus as a StatefulSet: kubernetes_sd scraping of the stack's namespaces and the kubelets,
- * rules from every mixin, alerts to Alertmanager, remote_write to VictoriaMetrics.
+ * Prometheus as a StatefulSet: kubernetes_sd scraping of the stack's and the onboarded namespaces
+ * and the kubelets, rules from every mixin, alerts to Alertmanager, remote_write to the configured
+ * targets (credentials from mounted Secrets).
  */
 export class Prometheus extends Construct {
   /** The rendered prometheus.yml. */
@@ -61,17 +71,39 @@ export class Prometheus extends Construct {
 
     const serviceAccount = componentServiceAccount(this, me);
 
-    // Least privilege: discovery reads pods/services/endpoints only in the stack's namespaces, plus
-    // cluster-scoped nodes and the kubelet metrics endpoints.
+    // Least privilege: discovery reads pods/services/endpoints only in the namespaces it discovers (a
+    // Role in each; cluster-wide only when every namespace is onboarded), plus cluster-scoped nodes
+    // and the kubelet metrics endpoints.
+    const discovery = [kplus.ApiResource.PODS, kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS];
     const clusterRole = componentClusterRole(this, me, serviceAccount);
     clusterRole.allowRead(kplus.ApiResource.NODES);
     clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }));
     clusterRole.allow(['get'], kplus.NonApiResource.of('/metrics'));
-    for (const ns of props.scrapeNamespaces) {
+    const namespaces = discoveredNamespaces(props);
+    if (namespaces === undefined) {
+      clusterRole.allow(['get', 'list', 'watch'], ...discovery);
+    }
+    for (const ns of namespaces ?? []) {
       const role = new kplus.Role(this, `role-${ns}`, { metadata: { ...objectMeta(me), namespace: ns } });
-      role.allow(['get', 'list', 'watch'], kplus.ApiResource.PODS, kplus.ApiResource.SERVICES, kplus.ApiResource.ENDPOINTS);
+      role.allow(['get', 'list', 'watch'], ...discovery);
       new kplus.RoleBinding(this, `binding-${ns}`, { metadata: { ...objectMeta(me), namespace: ns }, role }).addSubjects(serviceAccount);
     }
+    // Credentials and CA bundles (remote_write, external scrape jobs), each Secret and ConfigMap
+    // mounted whole at its own directory.
+    const credentialMounts: kplus.VolumeMount[] = [
+      ...credentialSecretNames(slice).map((name, i) => ({
+        path: `${SECRETS_DIR}/${name}`,
+        volume: kplus.Volume.fromSecret(this, `secret-${name}`, kplus.Secret.fromSecretName(this, `secret-ref-${name}`, name), { name: `credentials-secret-${i}` }),
+        readOnly: true,
+      })),
+      ...credentialConfigMapNames(slice).map((name, i) => ({
+        path: `${CONFIGMAPS_DIR}/${name}`,
+        volume: kplus.Volume.fromConfigMap(this, `configmap-${name}`, kplus.ConfigMap.fromConfigMapName(this, `configmap-ref-${name}`, name), {
+          name: `credentials-configmap-${i}`,
+        }),
+        readOnly: true,
+      })),
+    ];
 
     // A change of a rule file rolls the pods like a change of prometheus.yml.
     const config = configFiles(this, me, {
@@ -115,7 +147,7 @@ export class Prometheus extends Construct {
       liveness: httpProbe({ path: PrometheusApi.healthy, port: HTTP.port, periodSeconds: 15, failureThreshold: 6 }),
       // Replaying a large WAL takes a while: up to 10 minutes before the liveness probe counts.
       startup: httpProbe({ ...ready, failureThreshold: 60 }),
-      volumeMounts: [config.mount, rules.mount, { path: DATA_DIR, volume: claimVolume(this, 'data') }],
+      volumeMounts: [config.mount, rules.mount, { path: DATA_DIR, volume: claimVolume(this, 'data') }, ...credentialMounts],
     });
 
     componentService(this, 'service', me, [HTTP]);

@@ -23,7 +23,8 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
           severity: 'critical',
           summary: 'VictoriaMetrics is down: long-term metrics are not stored.',
           description: 'VictoriaMetrics {{ $labels.namespace }}/{{ $labels.pod }} has not answered scrapes for 5 minutes.',
-          impact: 'Long-term metrics are not stored; Prometheus queues remote writes and then drops them.',
+          impact:
+            'Long-term metrics are not stored: Prometheus keeps the samples in its WAL and retries (PrometheusRemoteWriteBehind), and loses them only if the outage outlasts the WAL (about 2 hours).',
           mitigation: 'Check the VictoriaMetrics pod, its volume (VictoriaMetricsDiskRunningOut) and its log.',
         }),
       )
@@ -39,6 +40,24 @@ function alerting(ctx: MixinContext): RuleGroupBuilder[] {
         test: {
           firing: { series: [{ series: input, values: '100x40' }], at: '30m', labels: { namespace: ns } },
           quiet: { series: [{ series: input, values: '0+100x40' }], at: '30m' },
+        },
+      })
+      .alert({
+        // A full disk does not lose samples at once: the store answers 503 and Prometheus retries from
+        // its WAL (about 2 hours) while this fires (the fault suite, test/faults, shows it).
+        alert: 'VictoriaMetricsReadOnly',
+        expr: `max by (namespace, pod) (${sel('vm_storage_is_read_only', V)}) == 1`,
+        for: '2m',
+        severity: 'critical',
+        summary: 'VictoriaMetrics is read-only: its disk is full and it refuses every sample.',
+        description: 'VictoriaMetrics {{ $labels.namespace }}/{{ $labels.pod }} has less free space than -storage.minFreeDiskSpaceBytes and rejects writes.',
+        impact:
+          'Long-term storage stores nothing: Prometheus keeps the rejected samples in its WAL and retries (PrometheusRemoteWriteBehind), and loses them once the WAL is truncated, about 2 hours on.',
+        mitigation:
+          'Free space on the volume now: grow `victoriaMetrics.storage.size` (if the storage class allows expansion) or shorten `victoriaMetrics.retention`; VictoriaMetrics accepts writes again by itself once the free space is back above the minimum.',
+        test: {
+          firing: { series: [{ series: series('vm_storage_is_read_only', V, { ...pod, path: '/storage' }), values: '1x10' }], at: '5m', labels: pod },
+          quiet: { series: [{ series: series('vm_storage_is_read_only', V, { ...pod, path: '/storage' }), values: '0x10' }], at: '5m' },
         },
       })
       .alert({

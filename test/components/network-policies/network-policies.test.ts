@@ -40,9 +40,13 @@ test('the allowed flows are exactly the matrix the stack needs (minikube)', () =
   expect(allowedFlows(synthStack())).toEqual(EXPECTED_MINIKUBE);
 });
 
-test('production adds the GPU exporter scrape and nothing else', () => {
+test('production adds the GPU exporter scrape and MLflow (the FL server logs its runs, Prometheus scrapes it; users port-forward), nothing else', () => {
   const extra = allowedFlows(synthStack(configOf('production'))).filter((f) => !EXPECTED_MINIKUBE.includes(f));
-  expect(extra).toEqual(['fl-monitoring/prometheus -> fl-agents/dcgm-exporter:9400']);
+  expect(extra).toEqual([
+    'fl-monitoring/prometheus -> fl-agents/dcgm-exporter:9400',
+    'fl-monitoring/prometheus -> fl-monitoring/mlflow:5000',
+    'fl-training/fl-server -> fl-monitoring/mlflow:5000',
+  ]);
 });
 
 test('every namespace of ours denies ingress by default', () => {

@@ -27,6 +27,18 @@ test('tails every pod log on the node, resuming from file_storage on a host path
   expect(doc.exporters[OtelComponent.exporter].sending_queue).toMatchObject({ enabled: true, storage: OtelComponent.storage, queue_size: 1000 });
 });
 
+test('batches in the persistent send queue, with no batch processor holding records in memory (a killed collector resends, never loses)', () => {
+  const doc = build();
+  expect(doc.processors).not.toHaveProperty('batch');
+  expect(doc.exporters[OtelComponent.exporter].sending_queue).toEqual({
+    enabled: true,
+    sizer: 'requests',
+    queue_size: 1000,
+    storage: OtelComponent.storage,
+    batch: { flush_timeout: '5s', sizer: 'items', min_size: 1024, max_size: 2048 },
+  });
+});
+
 test('CRI and docker logs: the container operator detects the format and takes the metadata from the path', () => {
   const [first] = ops(build());
   expect(first).toEqual({ type: 'container', id: 'container', add_metadata_from_filepath: true });
@@ -76,9 +88,9 @@ test("exports to Loki's OTLP endpoint, from the topology", () => {
   expect(build({ namespaces: { monitoring: 'obs' } }).exporters[OtelComponent.exporter].endpoint).toBe('http://loki.obs.svc:3100/otlp');
 });
 
-test('one logs pipeline: file_log -> memory_limiter -> batch -> otlp_http; health and own metrics served', () => {
+test('one logs pipeline: file_log -> memory_limiter -> otlp_http (batched in its persistent queue); health and own metrics served', () => {
   const { service, extensions } = build();
-  expect(service.pipelines).toEqual({ logs: { receivers: ['file_log'], processors: ['memory_limiter', 'batch'], exporters: ['otlp_http'] } });
+  expect(service.pipelines).toEqual({ logs: { receivers: ['file_log'], processors: ['memory_limiter'], exporters: ['otlp_http'] } });
   expect(service.extensions).toEqual(['health_check', 'file_storage']);
   expect(extensions.health_check).toEqual({ endpoint: '0.0.0.0:13133' });
   expect(service.telemetry.metrics.readers).toEqual([{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888 } } } }]);

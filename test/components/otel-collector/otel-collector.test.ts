@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import { configChecksum } from '../../../src/common/workload';
 import { buildStack } from '../../../src/stack';
 import { Promtail } from '../../../src/components/promtail/promtail';
+import { OTEL_FEATURE_GATES } from '../../../src/components/otel-collector/otel-collector';
 import { configOf, find, ofComponent, synthStack } from '../../helpers';
 
 const objects = synthStack();
@@ -18,7 +19,12 @@ test('the default log agent in both profiles, in the agents namespace, with the 
   }
   expect(ds.metadata.namespace).toBe('fl-agents');
   expect(container.image).toBe('docker.io/otel/opentelemetry-collector-contrib:0.165.1');
-  expect(container.args).toEqual(['--config=/etc/otelcol/config.yaml']);
+  expect(container.args).toEqual(['--config=/etc/otelcol/config.yaml', '--feature-gates=stanza.synchronousLogEmitter']);
+});
+
+test('file_log emits synchronously (feature gate): no line waits in memory after its read position is saved', () => {
+  expect(container.args).toContain(`--feature-gates=${OTEL_FEATURE_GATES.join(',')}`);
+  expect(OTEL_FEATURE_GATES).toEqual(['stanza.synchronousLogEmitter']);
 });
 
 test('no API access: its own ServiceAccount, no token, no RBAC', () => {

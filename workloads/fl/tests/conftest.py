@@ -30,6 +30,7 @@ CATALOG_PATH = REPO_ROOT / "contracts" / "metric-catalog.json"
 sys.path.insert(0, str(APP_DIR))
 
 from fl_workload.proc import descendants, start_time  # noqa: E402
+from fake_mlflow import FakeMlflow  # noqa: E402
 
 # Bound for the three concurrent federations (they take ~1-2 min on a busy 2-core machine).
 FEDERATION_TIMEOUT = float(os.environ.get("FL_TEST_FEDERATION_TIMEOUT", "300"))
@@ -177,6 +178,8 @@ class Federation:
     duration: float = 0.0
     linger_exit: bool = False
     probes: dict = field(default_factory=dict)
+    # The stand-in MLflow the server logs the federation to, if any.
+    mlflow: FakeMlflow | None = None
 
 
 def start_federation(workdir: Path, *, rounds: int = 3, num_clients: int = 2, min_clients: int = 2,
@@ -306,13 +309,14 @@ def dump_logs(fed: Federation) -> str:
 
 
 SCENARIOS = {
-    # 3 rounds, 2 clients, no failures.
-    "ok": {},
-    # client-1 dies during fit of round 2; policy continue.
-    "crash_continue": {"policy": "continue", "client_env": {1: {"FL_TEST_CRASH_IN_ROUND": "2"}}},
-    # client-1 dies during fit of round 1; policy fail; the server exits by itself.
+    # 3 rounds, 2 clients, no failures; logged to MLflow (a checkpoint every round).
+    "ok": {"mlflow": {}},
+    # client-1 dies during fit of round 2; policy continue; MLflow goes away after round 1's metrics.
+    "crash_continue": {"policy": "continue", "client_env": {1: {"FL_TEST_CRASH_IN_ROUND": "2"}},
+                       "mlflow": {"stop_after_log_batches": 2}},
+    # client-1 dies during fit of round 1; policy fail; the server exits by itself; its run is FAILED.
     "crash_fail": {"policy": "fail", "server_env": {"FL_SERVER_LINGER_SECONDS": "5"},
-                   "client_env": {1: {"FL_TEST_CRASH_IN_ROUND": "1"}}, "linger_exit": True},
+                   "client_env": {1: {"FL_TEST_CRASH_IN_ROUND": "1"}}, "linger_exit": True, "mlflow": {}},
 }
 
 
@@ -324,13 +328,20 @@ def federations(tmp_path_factory):
         for name, kwargs in SCENARIOS.items():
             kwargs = dict(kwargs)
             linger_exit = kwargs.pop("linger_exit", False)
+            mlflow_options = kwargs.pop("mlflow", None)
+            mlflow = None if mlflow_options is None else FakeMlflow(**mlflow_options).start()
+            if mlflow is not None:
+                kwargs["server_env"] = {**kwargs.get("server_env", {}), "MLFLOW_TRACKING_URI": mlflow.url,
+                                        "MLFLOW_EXPERIMENT_NAME": "fl-tests", "FL_CHECKPOINT_EVERY_ROUNDS": "1"}
             fed = start_federation(tmp_path_factory.mktemp(f"federation-{name}"), **kwargs)
-            fed.linger_exit = linger_exit
+            fed.linger_exit, fed.mlflow = linger_exit, mlflow
             feds[name] = fed
         drive_federations(feds)
     finally:
         for fed in feds.values():
             teardown(fed)  # no-op when already torn down
+            if fed.mlflow is not None:
+                fed.mlflow.stop()
     yield feds
 
 

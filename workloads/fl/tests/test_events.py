@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 
 from promparse import value
 
@@ -60,3 +61,20 @@ def test_child_lines_become_json_records():
     assert records[2]["message"].startswith("Traceback")
     for record in records:
         assert set(REQUIRED_FIELDS) <= set(record) and record["round"] is None and record["client_id"] is None
+    assert [r["seq"] for r in records] == [1, 2, 3]  # the dropped lines take no number
+
+
+def test_sequence_numbers_follow_the_line_order_without_gaps_across_threads():
+    out = io.StringIO()
+    logger = JsonLogger("fl-client", stream=out)
+    logger.debug("below the level: not written, not numbered", component="test")
+    threads = [
+        threading.Thread(target=lambda n=n: [logger.info(f"thread {n} line {i}", component="test") for i in range(200)])
+        for n in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["seq"] for r in records] == list(range(1, 801))

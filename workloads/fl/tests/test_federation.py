@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from conftest import dump_logs
-from promparse import value
+from promparse import samples, value
 
 from fl_workload.jsonlog import REQUIRED_FIELDS
 from fl_workload.proc import is_running
@@ -45,7 +45,9 @@ def test_server_metrics_after_three_rounds(happy_federation):
     assert value(text, "fl_model_parameters") == NUM_FEATURES * NUM_CLASSES + NUM_CLASSES
     assert value(text, "fl_client_failures_total", phase="fit") == 0
     assert value(text, "fl_client_failures_total", phase="evaluate") == 0
-    assert value(text, "fl_training_info", strategy="fedavg", model="softmax-regression") == 1
+    # One info series (its mlflow_run_id: test_tracking.py).
+    assert [v for (name, labels), v in samples(text).items() if name == "fl_training_info"
+            and ("model", "softmax-regression") in labels and ("strategy", "fedavg") in labels] == [1]
 
 
 def test_client_metrics(happy_federation):
@@ -80,6 +82,8 @@ def _check_records(proc, service):
         assert record["round"] is None or isinstance(record["round"], int)
         assert record["client_id"] is None or isinstance(record["client_id"], str)
         assert isinstance(record["message"], str) and record["message"]
+        # Every stdout line comes from the one logger: numbered 1, 2, 3, … in order.
+        assert record["seq"] == number, f"{proc.name} line {number} has seq {record['seq']}"
         records.append(record)
     assert records
     return records

@@ -84,6 +84,30 @@ def _buckets(env: Mapping[str, str], name: str) -> tuple[float, ...]:
     return values
 
 
+_TRACKING_URI_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[A-Za-z0-9._~/-]*)?$")
+_EXPERIMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$")
+
+
+def _tracking_uri(env: Mapping[str, str], name: str) -> str:
+    """An http(s) URL of an MLflow tracking server, or "" when tracking is off (unset)."""
+    raw = _raw(env, name)
+    if raw is None:
+        return ""
+    if not _TRACKING_URI_RE.match(raw):
+        raise ConfigError(f"{name} must be the http(s) URL of an MLflow tracking server, such as "
+                          f"http://mlflow.fl-monitoring.svc:5000, got {raw!r}")
+    return raw
+
+
+def _experiment(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = _raw(env, name)
+    if raw is None:
+        return default
+    if not _EXPERIMENT_RE.match(raw):
+        raise ConfigError(f"{name} must match {_EXPERIMENT_RE.pattern} (a plain experiment name), got {raw!r}")
+    return raw
+
+
 def _port(env: Mapping[str, str], name: str, default: int) -> int:
     return _int(env, name, default, minimum=1, maximum=65535)
 
@@ -138,6 +162,11 @@ class ServerConfig:
     learning_rate: float
     proximal_mu: float
     log_level: str
+    num_clients: int = 2
+    # MLflow tracking: off when the URI is "" (MLFLOW_TRACKING_URI unset).
+    tracking_uri: str = ""
+    experiment_name: str = "fl-training"
+    checkpoint_every: int = 0  # also log the model every N rounds; 0: the final model only
 
     def run_config(self) -> dict[str, object]:
         """Values handed to the ServerApp through Flower's run config."""
@@ -152,6 +181,10 @@ class ServerConfig:
             "local-epochs": self.local_epochs,
             "learning-rate": float(self.learning_rate),
             "proximal-mu": float(self.proximal_mu),
+            "num-clients": self.num_clients,
+            "mlflow-tracking-uri": self.tracking_uri,
+            "mlflow-experiment-name": self.experiment_name,
+            "checkpoint-every": self.checkpoint_every,
         }
 
 
@@ -171,9 +204,14 @@ class ClientConfig:
 
 def load_server_config(env: Mapping[str, str] | None = None) -> ServerConfig:
     env = os.environ if env is None else env
+    min_clients = _int(env, "FL_MIN_CLIENTS", 2)
+    num_clients = _int(env, "FL_NUM_CLIENTS", min_clients)
+    if num_clients < min_clients:
+        raise ConfigError(f"FL_NUM_CLIENTS must be >= FL_MIN_CLIENTS ({min_clients}), got {env['FL_NUM_CLIENTS'].strip()!r}")
     return ServerConfig(
         num_rounds=_int(env, "FL_NUM_ROUNDS", 3),
-        min_clients=_int(env, "FL_MIN_CLIENTS", 2),
+        min_clients=min_clients,
+        num_clients=num_clients,
         strategy=_choice(env, "FL_STRATEGY", "fedavg", STRATEGIES),
         model_name=_name(env, "FL_MODEL_NAME", "softmax-regression"),
         failure_policy=_choice(env, "FL_ROUND_FAILURE_POLICY", "continue", FAILURE_POLICIES),
@@ -188,6 +226,9 @@ def load_server_config(env: Mapping[str, str] | None = None) -> ServerConfig:
         learning_rate=_float(env, "FL_LEARNING_RATE", 0.2, exclusive_minimum=True),
         proximal_mu=_float(env, "FL_PROXIMAL_MU", 0.1),
         log_level=_choice(env, "FL_LOG_LEVEL", "info", LOG_LEVELS),
+        tracking_uri=_tracking_uri(env, "MLFLOW_TRACKING_URI"),
+        experiment_name=_experiment(env, "MLFLOW_EXPERIMENT_NAME", "fl-training"),
+        checkpoint_every=_int(env, "FL_CHECKPOINT_EVERY_ROUNDS", 0, minimum=0),
         # No default: the buckets are part of the metric contract, which the stack config decides.
         round_duration_buckets=_buckets(env, "FL_ROUND_DURATION_BUCKETS"),
     )

@@ -2,8 +2,12 @@
 
 Every record has the fields ``timestamp`` (RFC 3339, UTC), ``level``,
 ``service`` (``fl-server`` / ``fl-client``), ``component``, ``round`` (null when
-not applicable), ``client_id`` (null when not applicable) and ``message``.
-Extra keyword fields may be added (e.g. ``event``).
+not applicable), ``client_id`` (null when not applicable), ``message`` and
+``seq``: the record's number in this logger's output (1, 2, 3, … with no gaps,
+in the order the lines are written), so a log store can be checked for lost or
+duplicated lines (the fault suite, test/faults/, counts them).
+Extra keyword fields may be added (e.g. ``event``), and fields of the logger's
+``context`` (the server's ``mlflow_run_id``, once the federation's MLflow run exists).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from datetime import datetime, timezone
 from typing import Any, TextIO
 
 LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
-REQUIRED_FIELDS = ("timestamp", "level", "service", "component", "round", "client_id", "message")
+REQUIRED_FIELDS = ("timestamp", "level", "service", "component", "round", "client_id", "message", "seq")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Flower's console format: "INFO :      message"
@@ -37,7 +41,10 @@ class JsonLogger:
         self.min_level = LEVELS.get(min_level, 20)
         self.stream = stream or sys.stdout
         self._lock = threading.Lock()
+        self._seq = 0
         self.client_id: str | None = None
+        # Fields every later record carries, e.g. the federation's `mlflow_run_id` once its run exists.
+        self.context: dict[str, Any] = {}
 
     def log(
         self,
@@ -63,11 +70,14 @@ class JsonLogger:
             "client_id": client_id if client_id is not None else self.client_id,
             "message": message,
         }
-        for key, value in extra.items():
+        for key, value in [*extra.items(), *self.context.items()]:
             if key not in record and value is not None:
                 record[key] = value
-        line = json.dumps(record, default=str, separators=(",", ":"))
         with self._lock:
+            # Numbered under the lock: the numbers follow the order of the lines in the stream.
+            self._seq += 1
+            record["seq"] = self._seq
+            line = json.dumps(record, default=str, separators=(",", ":"))
             try:
                 self.stream.write(line + "\n")
                 self.stream.flush()

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field, replace
 import prometheus_client
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from .tracking import OPERATIONS as TRACKING_OPERATIONS
+
 prometheus_client.disable_created_metrics()
 
 # The round-duration buckets follow the stack config (fl.roundTimeout): the FL server Deployment
 # passes them in FL_ROUND_DURATION_BUCKETS, as contracts/metric-catalog.json lists them.
 ROUND_DURATION = "fl_round_duration_seconds"
 TRAINING_FINISHED = "fl_training_finished"
+MLFLOW_FAILURES = "fl_mlflow_failures_total"
 FIT_DURATION_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 
@@ -63,8 +66,13 @@ SERVER_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("fl_client_failures_total", "counter",
                "Client failures (error reply or no reply before the round timeout), by phase.",
                labels=("phase",), label_values=({"phase": "fit"}, {"phase": "evaluate"})),
-    MetricSpec("fl_training_info", "gauge", "Training configuration; value is always 1.",
-               labels=("strategy", "model")),
+    MetricSpec("fl_training_info", "gauge",
+               "Training configuration and the MLflow run the federation is logged to (empty while it has none); "
+               "value is always 1.",
+               labels=("strategy", "model", "mlflow_run_id")),
+    MetricSpec(MLFLOW_FAILURES, "counter",
+               "Calls to the MLflow tracking server that failed, by operation; the federation goes on.",
+               labels=("operation",), label_values=tuple({"operation": op} for op in TRACKING_OPERATIONS)),
     MetricSpec(TRAINING_FINISHED, "gauge",
                "1 once the run has completed successfully, 0 while it is starting, running or after it failed."),
 )
@@ -136,6 +144,10 @@ class MetricSet:
                 self._apply_locked(op, name, value, labels)
 
     def _apply_locked(self, op: str, name: str, value: float, labels: dict[str, str] | None) -> None:
+        if op == "replace":
+            # An info gauge whose labels changed (fl_training_info once the MLflow run exists): one series, not two.
+            self._metrics[name].clear()  # type: ignore[attr-defined]
+            op = "set"
         child = self._child(name, labels)
         if op == "set":
             child.set(value)

@@ -64,6 +64,9 @@ class ServerSupervisor(Supervisor):
         action = event.get("action")
         if action == "status" and event.get("state") in ("completed", "failed"):
             self._finish(str(event["state"]), str(event.get("reason", "")))
+        elif action == "mlflow_run" and event.get("run_id"):
+            # The federation's MLflow run exists: every later log line names it.
+            self.logger.context["mlflow_run_id"] = str(event["run_id"])
         elif action == "done" and self.finished_at is None:
             # The ServerApp has also told the clients to stop: linger countdown starts.
             self.finished_at = time.monotonic()
@@ -166,13 +169,17 @@ class ServerSupervisor(Supervisor):
     def run(self) -> int:
         cfg = self.cfg
         self.install_signal_handlers()
-        self.metrics.set("fl_training_info", 1, strategy=cfg.strategy, model=cfg.model_name)
+        if not cfg.tracking_uri:
+            # Untracked: no run id to wait for. Tracked, the ServerApp sets it with its MLflow run's id
+            # (one series from the start, not one without the id and another with it).
+            self.metrics.set("fl_training_info", 1, strategy=cfg.strategy, model=cfg.model_name, mlflow_run_id="")
         self.metrics.set("fl_model_parameters", num_parameters(init_parameters()))
         self.metrics.set("fl_current_round", 0)
         self.metrics.set(TRAINING_FINISHED, 0)
         self.logger.info(
             f"fl-server starting: rounds={cfg.num_rounds} min_clients={cfg.min_clients} "
-            f"strategy={cfg.strategy} model={cfg.model_name} failure_policy={cfg.failure_policy}",
+            f"strategy={cfg.strategy} model={cfg.model_name} failure_policy={cfg.failure_policy} "
+            f"mlflow={cfg.tracking_uri or 'off'}",
             component="supervisor", event="starting")
         try:
             self.start_http(cfg.metrics_host, cfg.metrics_port)

@@ -14,20 +14,37 @@ Round semantics
   results in both fit and evaluate; otherwise it *fails*. Under
   ``failure-policy = "continue"`` the server aggregates whatever succeeded and
   goes on; under ``"fail"`` the run is aborted at the first failed round.
+
+Experiment tracking (``mlflow-tracking-uri`` set): the federation is one MLflow run
+(``fl_workload.tracking``) with the server's settings as parameters, ``train_loss``,
+``eval_loss``, ``accuracy`` and ``num_clients`` per round (step = round, the values
+exported to Prometheus), the final model (and every ``checkpoint-every`` rounds one)
+and the run config as artifacts, and FINISHED or FAILED at the end. A tracking failure
+is counted (``fl_mlflow_failures_total``) and logged; training goes on.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import os
+import tempfile
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from flwr.app import ArrayRecord, ConfigRecord, Context, Message, RecordDict
 from flwr.serverapp import Grid, ServerApp
 from flwr.serverapp.strategy import FedAdam, FedAvg, FedProx
 
 from .events import EventWriter
+from .metrics import MLFLOW_FAILURES
 from .model import MODEL_NAME, init_parameters, num_parameters
+from .tracking import FAILED, FINISHED, RunTracker, TrackingError, TrackingSettings
 
 SHUTDOWN_MESSAGE_TYPE = "query.shutdown"
 NODE_UNAVAILABLE = 5  # flwr.common.constant.ErrorCode.NODE_UNAVAILABLE (reply made by the SuperLink)
@@ -85,8 +102,16 @@ class _Reporter:
                         event=event, **extra)
 
 
+def checkpoint_bytes(arrays: ArrayRecord) -> bytes:
+    """The global model as an uncompressed ``.npz`` (``arr_0``: weights, ``arr_1``: bias)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, *arrays.to_numpy_ndarrays())
+    return buffer.getvalue()
+
+
 class FederatedRun:  # pylint: disable=too-many-instance-attributes
-    def __init__(self, grid: Grid, run_config: dict[str, Any], events: EventWriter | None = None):
+    def __init__(self, grid: Grid, run_config: dict[str, Any], events: EventWriter | None = None,
+                 flower_run_id: int | None = None):
         self.grid = grid
         self.num_rounds = int(run_config["num-rounds"])
         self.min_clients = int(run_config["min-clients"])
@@ -105,6 +130,16 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
         self.gone: set[int] = set()
         self.node_names: dict[int, str] = {}
         self.best_accuracy: float | None = None
+        self.arrays = ArrayRecord(numpy_ndarrays=init_parameters())
+        # Experiment tracking.
+        self.run_config = dict(run_config)
+        self.flower_run_id = flower_run_id
+        self.num_clients = int(run_config.get("num-clients", self.min_clients))
+        self.checkpoint_every = int(run_config.get("checkpoint-every", 0))
+        uri = str(run_config.get("mlflow-tracking-uri", ""))
+        settings = TrackingSettings(uri, str(run_config.get("mlflow-experiment-name", "fl-training"))) if uri else None
+        self.tracker = RunTracker(settings, on_failure=self._tracking_failed, on_run=self._tracking_started)
+        self.checkpoint_dir = Path(os.environ.get("FLWR_HOME") or tempfile.gettempdir()) / "checkpoints"
 
     # ------------------------------------------------------------------ helpers
     def _client_name(self, node_id: int) -> str:
@@ -199,29 +234,95 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
         except Exception as err:  # pylint: disable=broad-except
             self.report.log("warning", f"could not notify clients of shutdown: {err}")
 
+    # ---------------------------------------------------------------- tracking
+    def _tracking_failed(self, operation: str, err: TrackingError) -> None:
+        self.report.metric("inc", MLFLOW_FAILURES, 1, operation=operation)
+        self.report.log("warning", f"MLflow {operation} failed, the federation goes on: {err}",
+                        event="mlflow_failure", operation=operation)
+
+    def _training_info(self, run_id: str) -> None:
+        self.report.metric("replace", "fl_training_info", 1, strategy=self.strategy_name, model=self.model_name,
+                           mlflow_run_id=run_id)
+
+    def _tracking_started(self, run_id: str, experiment_id: str) -> None:
+        self._training_info(run_id)
+        self.report.events.control("mlflow_run", run_id=run_id, experiment_id=experiment_id)
+        self.report.log("info", f"federation logged to MLflow run {run_id} (experiment {experiment_id})",
+                        event="mlflow_run_created", mlflow_run_id=run_id, experiment_id=experiment_id)
+
+    def _start_tracking(self) -> None:
+        params = {
+            "num_rounds": self.num_rounds,
+            "num_clients": self.num_clients,
+            "min_clients": self.min_clients,
+            "strategy": self.strategy_name,
+            "model_name": self.model_name,
+            "learning_rate": self.train_config["learning-rate"],
+            "local_epochs": self.train_config["local-epochs"],
+            # Each client trains on its whole local split per epoch (full-batch gradient descent).
+            "batch_size": "full",
+            "proximal_mu": self.run_config.get("proximal-mu", 0.0),
+            "failure_policy": self.failure_policy,
+            "round_timeout_seconds": self.round_timeout,
+            "client_wait_timeout_seconds": self.client_wait_timeout,
+            "model_parameters": num_parameters(self.arrays.to_numpy_ndarrays()),
+            "checkpoint_every_rounds": self.checkpoint_every,
+        }
+        flower_run = "" if self.flower_run_id is None else str(self.flower_run_id)
+        tags = {"fl.flower_run_id": flower_run, "fl.service": "fl-server"}
+        self.tracker.start(f"{self.model_name}-{self.strategy_name}-{flower_run or 'local'}", params, tags)
+        if self.tracker.run_id is None:
+            self._training_info("")  # no run (yet): retried every round
+
+    def _write_checkpoint(self, name: str, round_: int | None) -> bytes:
+        """Writes the global model where the server keeps it (``$FLWR_HOME/checkpoints/<name>``); logs its sha256."""
+        data = checkpoint_bytes(self.arrays)
+        path = self.checkpoint_dir / name
+        try:
+            self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as err:
+            self.report.log("warning", f"could not write checkpoint {path}: {err}", round=round_, event="checkpoint_failed")
+        else:
+            self.report.log("info", f"checkpoint {name} written ({len(data)} bytes)", round=round_, event="checkpoint_saved",
+                            path=str(path), sha256=hashlib.sha256(data).hexdigest(), bytes=len(data))
+        return data
+
+    def _end_tracking(self, status: str) -> None:
+        """The final model and the run config as artifacts, then the run's status (before the run's own status is reported)."""
+        if not self.tracker.enabled:
+            return
+        config = json.dumps({"run_config": self.run_config, "flower_run_id": self.flower_run_id}, indent=2, sort_keys=True, default=str)
+        artifacts = {"checkpoints/final.npz": self._write_checkpoint("final.npz", None), "config/run-config.json": config.encode()}
+        if self.tracker.finish(status, artifacts):
+            self.report.log("info", f"MLflow run {self.tracker.run_id} ended {status}", event="mlflow_run_ended", status=status)
+
     # --------------------------------------------------------------------- run
     def run(self) -> None:
-        params = init_parameters()
-        arrays = ArrayRecord(numpy_ndarrays=params)
         report = self.report
-        report.metric("set", "fl_training_info", 1, strategy=self.strategy_name, model=self.model_name)
-        report.metric("set", "fl_model_parameters", num_parameters(params))
+        report.metric("set", "fl_model_parameters", num_parameters(self.arrays.to_numpy_ndarrays()))
         report.metric("set", "fl_current_round", 0)
         report.log("info", f"run started: {self.num_rounds} rounds, strategy={self.strategy_name}, "
                    f"model={self.model_name}, min_clients={self.min_clients}, "
                    f"failure_policy={self.failure_policy}", event="run_started")
+        self._start_tracking()
         try:
             self._wait_for_nodes(self.min_clients, None)
             for round_ in range(1, self.num_rounds + 1):
-                arrays = self._round(round_, arrays)
+                self.arrays = self._round(round_, self.arrays)
         except RunFailed as err:
             report.log("error", f"run failed: {err}", event="run_failed")
+            self._end_tracking(FAILED)
             report.events.control("status", state="failed", reason=str(err))
             self._shutdown_clients("failed")
             report.events.control("done")
             raise
+        except Exception:
+            self._end_tracking(FAILED)
+            raise
         report.log("info", "run completed", event="run_completed",
                    best_accuracy=self.best_accuracy)
+        self._end_tracking(FINISHED)
         report.events.control("status", state="completed")
         self._shutdown_clients("completed")
         report.events.control("done")
@@ -239,6 +340,7 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
             round_, arrays, ConfigRecord(dict(self.train_config)), grid))
         fit_ok = self._exchange(round_, "fit", fit_messages)
         aggregated = None
+        train_loss: float | None = None
         if fit_ok:
             try:
                 aggregated, train_metrics = self.strategy.aggregate_train(round_, fit_ok)
@@ -250,7 +352,8 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
             samples = sum(int(r.content["metrics"]["num-examples"]) for r in fit_ok)
             report.metric("set", "fl_samples_per_round", samples)
             if train_metrics is not None and "train_loss" in train_metrics:
-                report.metric("set", "fl_train_loss", float(train_metrics["train_loss"]))
+                train_loss = float(train_metrics["train_loss"])
+                report.metric("set", "fl_train_loss", train_loss)
         else:
             report.metric("set", "fl_samples_per_round", 0)
         report.metric("set", "fl_active_clients", len(fit_ok))
@@ -261,6 +364,7 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
             eval_messages = list(self.strategy.configure_evaluate(round_, arrays, ConfigRecord(), grid))
             eval_ok = self._exchange(round_, "evaluate", eval_messages)
         accuracy = None
+        eval_loss: float | None = None
         if eval_ok:
             try:
                 eval_metrics = self.strategy.aggregate_evaluate(round_, eval_ok)
@@ -269,7 +373,8 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
                 eval_metrics = None
             if eval_metrics is not None:
                 if "eval_loss" in eval_metrics:
-                    report.metric("set", "fl_eval_loss", float(eval_metrics["eval_loss"]))
+                    eval_loss = float(eval_metrics["eval_loss"])
+                    report.metric("set", "fl_eval_loss", eval_loss)
                 if "accuracy" in eval_metrics:
                     accuracy = float(eval_metrics["accuracy"])
                     report.metric("set", "fl_accuracy", accuracy)
@@ -286,6 +391,13 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
                    f"min_clients={self.min_clients}, accuracy={accuracy}, duration={duration:.2f}s")
         report.events.metrics(("observe", "fl_round_duration_seconds", duration),
                               ("inc", "fl_rounds_completed_total" if ok else "fl_rounds_failed_total", 1))
+        # The round in MLflow: the values just exported (step = round), and a checkpoint every N rounds.
+        self.arrays = arrays
+        self.tracker.log_round(round_, {"train_loss": train_loss, "eval_loss": eval_loss, "accuracy": accuracy,
+                                        "num_clients": float(len(fit_ok))})
+        if self.tracker.enabled and self.checkpoint_every > 0 and round_ % self.checkpoint_every == 0:
+            name = f"round-{round_:05d}.npz"
+            self.tracker.log_artifact(f"checkpoints/{name}", self._write_checkpoint(name, round_))
         if ok:
             report.log("info", f"round {round_} completed: {summary}", round=round_,
                        event="round_completed", accuracy=accuracy, duration_seconds=round(duration, 3))
@@ -301,7 +413,7 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
 def main(grid: Grid, context: Context) -> None:
     events = EventWriter()
     try:
-        FederatedRun(grid, dict(context.run_config), events).run()
+        FederatedRun(grid, dict(context.run_config), events, flower_run_id=context.run_id).run()
     except RunFailed:
         raise
     except Exception as err:

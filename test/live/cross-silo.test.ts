@@ -1,0 +1,462 @@
+/**
+ * Cross-silo on loopback, with the real programs: three Thanos Receive replicas (the generated
+ * hashring, replication factor 2, mutual TLS, a filesystem bucket), the Store Gateway and Thanos
+ * Query in front, and three sites, each a vmagent running its generated site config and scraping a
+ * site-local FL client exporter through the discovery transform (test/local: kubernetes_sd becomes
+ * the static targets discovery would find, so the generated relabelling runs as generated).
+ *
+ * The Thanos and vmagent flags are the synthesized containers' args with only addresses and paths
+ * rewritten: listen addresses and the pods' DNS names to loopback ports, mounted Secrets,
+ * ConfigMaps and volumes to a temporary directory, and the site's central URL to Receive replica 0
+ * (in a cluster a LoadBalancer spreads the sites over every replica). `$(POD_NAME)` is expanded as
+ * the kubelet does.
+ *
+ * Asserts: a push without a client certificate is refused; every site's series arrive through Query
+ * with its `site` and `tenant` (the client certificate's CommonName) and the generated job, pod and
+ * client_index labels; every query of the generated Sites dashboard returns every site; the health CLI's probes pass against them; a Receive replica holding a copy
+ * of a site's series is SIGKILLed mid-run, then every replica is stopped for a while and an agent
+ * restarted meanwhile, and not one sample is lost (per series, what the exporter served equals what
+ * Query returns, deduplicated) and no agent dropped anything; a site whose agent stops fires the generated
+ * SiteStoppedSending in Thanos Rule (the federation's rules over Query), which reaches the
+ * Alertmanager API (a loopback stand-in; the routing of the alert is amtool's test).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { ManifestObject } from '../../src/common/manifest';
+import { resolveConfig } from '../../src/config/loader';
+import type { StackConfig } from '../../src/config/schema';
+import { find, synthStack, type K8sObject } from '../helpers';
+import { freePort, start, stopAll, tempDir, type Started } from '../health/processes';
+import type { LocalCluster } from '../local/cluster';
+import { toStatic, type WithDiscovery } from '../local/kubernetes-sd';
+import { localPods } from '../local/pods';
+import { tool } from '../tools';
+import { COMPONENTS } from '../../src/component-list';
+import { collectMonitoring } from '../../src/monitoring/collect';
+import { siteSilenceSeconds } from '../../src/components/thanos/sites-mixin';
+import { THANOS_PROBES } from '../../src/components/thanos/health';
+import { VMAGENT_PROBE } from '../../src/components/vmagent/health';
+import { HealthStatus } from '../../src/health/status';
+import { runProbe } from '../health/probe-runner';
+
+const SITES = ['site-a', 'site-b', 'site-c'] as const;
+/** The name the Receive endpoint's certificate carries; the sites verify it (tlsServerName). */
+const SERVER_NAME = 'receive.central.test';
+const LOOPBACK = '127.0.0.1';
+/** The catalogued FL client series the exporter serves, one sample per scrape. */
+const SERIES = 'fl_client_rounds_total';
+
+const dir = tempDir('cross-silo');
+// Short intervals so that the federation's absence window (derived from them) passes within the test.
+const central = resolveConfig({ profile: 'central', overrides: { scrapeInterval: '2s', evaluationInterval: '2s' } });
+const centralObjects = synthStack(central);
+
+function siteConfig(site: string): StackConfig {
+  return resolveConfig({
+    profile: 'site',
+    overrides: {
+      clusterName: site,
+      scrapeInterval: '2s',
+      evaluationInterval: '2s',
+      fl: { numClients: 1, minClients: 1 },
+      vmagent: { remoteWrite: { url: `https://${SERVER_NAME}:19291/api/v1/receive`, tls: { serverName: SERVER_NAME } } },
+    },
+  });
+}
+
+/** The args of a workload's first container, as synthesized. */
+function argsOf(objects: readonly K8sObject[], kind: string, name: string): string[] {
+  return find([...objects], kind, name).spec.template.spec.containers[0].args as string[];
+}
+
+/** Replaces every key by its value in every arg, longest keys first (an address map, a path map). */
+function rewrite(args: readonly string[], map: Readonly<Record<string, string>>): string[] {
+  const keys = Object.keys(map).sort((a, b) => b.length - a.length);
+  return args.map((arg) => keys.reduce((a, k) => a.split(k).join(map[k]), arg));
+}
+
+function openssl(...args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+}
+
+/** A CA, the Receive endpoint's certificate and one client certificate per site (CommonName = the site). */
+function makeCertificates(): void {
+  const key = (name: string): string[] => ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`];
+  openssl('req', '-x509', ...key('ca'), '-out', 'ca.crt', '-days', '1', '-subj', '/CN=flobs-test-federation-ca');
+  const sign = (name: string, cn: string, ext: string): void => {
+    openssl('req', ...key(name), '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+    writeFileSync(join(dir, `${name}.ext`), ext);
+    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+  };
+  sign('server', SERVER_NAME, `subjectAltName=DNS:${SERVER_NAME},IP:${LOOPBACK}\nextendedKeyUsage=serverAuth\n`);
+  for (const site of SITES) sign(site, site, 'extendedKeyUsage=clientAuth\n');
+}
+
+/** Copies files into `target` (a mounted Secret's directory). */
+function secretDir(target: string, files: Readonly<Record<string, string>>): string {
+  mkdirSync(target, { recursive: true });
+  for (const [name, source] of Object.entries(files)) writeFileSync(join(target, name), readFileSync(join(dir, source)));
+  return target;
+}
+
+/** An FL client's metrics endpoint that counts the samples it serves (one per scrape of the series). */
+interface Exporter {
+  readonly port: number;
+  served(): number;
+  close(): Promise<void>;
+}
+
+async function startExporter(): Promise<Exporter> {
+  let served = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    served += 1;
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+    res.end(`# TYPE ${SERIES} counter\n${SERIES} ${served}\n`);
+  });
+  await new Promise<void>((ok) => server.listen(0, LOOPBACK, ok));
+  return {
+    port: (server.address() as AddressInfo).port,
+    served: () => served,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+/** Query's instant-query result (deduplicated over the replicas). */
+async function query(url: string, promql: string, dedup = true): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}&dedup=${dedup}&partial_response=true`, { signal: AbortSignal.timeout(5000) });
+  const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+  // (A range-vector query answers with `values` in place of `value`.)
+  if (body.status !== 'success') throw new Error(`query ${promql}: ${JSON.stringify(body)}`);
+  return body.data.result;
+}
+
+/** What the processes said last, for a failure message. */
+function diagnostics(): string {
+  return [...receives, ...Object.values(agents)].map((p) => `--- ${p.name}:\n${p.output().split('\n').slice(-8).join('\n')}`).join('\n');
+}
+
+async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last === '' ? '' : ` (last: ${last})`}\n${diagnostics()}`);
+}
+
+/** A remote-write POST to Receive over TLS without a client certificate: the error it ends with. */
+function pushWithoutCertificate(port: number): Promise<string> {
+  return new Promise((resolvePromise) => {
+    const req = request(
+      { host: LOOPBACK, port, path: '/api/v1/receive', method: 'POST', ca: readFileSync(join(dir, 'ca.crt')), servername: SERVER_NAME, timeout: 5000 },
+      (res) => {
+        res.resume();
+        resolvePromise(`HTTP ${res.statusCode}`);
+      },
+    );
+    req.on('error', (err) => resolvePromise(err.message));
+    req.end(Buffer.alloc(0));
+  });
+}
+
+const receives: Started[] = [];
+/** How each Receive replica and agent was started (args, HTTP port), to start it again. */
+const launches = new Map<string, { command: string; args: string[]; port: number; readyPath: string }>();
+let storeUrl = '';
+/** What reached the Alertmanager API Thanos Rule sends to (a loopback stand-in: POST /api/v2/alerts). */
+const alertsReceived: { labels: Record<string, string> }[] = [];
+let alertmanagerServer: Server | undefined;
+
+/** Starts a process and remembers how, for {@link restart}. */
+async function launch(name: string, command: string, args: string[], port: number, readyPath: string): Promise<Started> {
+  launches.set(name, { command, args, port, readyPath });
+  return start(name, command, args, { port, readyPath, timeoutMs: 90_000 });
+}
+
+/** Starts a stopped process again with the same args (and so the same data directories). */
+function restart(name: string): Promise<Started> {
+  const l = launches.get(name)!;
+  return start(name, l.command, l.args, { port: l.port, readyPath: l.readyPath, timeoutMs: 90_000 });
+}
+let queryUrl = '';
+const exporters: Record<string, Exporter> = {};
+const agents: Record<string, Started> = {};
+let rwPort0 = 0;
+
+beforeAll(async () => {
+  makeCertificates();
+  // The bucket: Thanos's filesystem provider, in place of the S3-compatible Secret of production.
+  mkdirSync(join(dir, 'bucket'));
+  const objstore = join(dir, 'objstore');
+  mkdirSync(objstore);
+  writeFileSync(join(objstore, central.thanos.objectStorage.key), stringify({ type: 'FILESYSTEM', config: { directory: join(dir, 'bucket') } }));
+  const tls = secretDir(join(dir, 'receive-tls'), { 'tls.crt': 'server.crt', 'tls.key': 'server.key', 'ca.crt': 'ca.crt' });
+
+  const replicas = central.thanos.receive.replicas;
+  const ns = central.namespaces.monitoring;
+  const ports = await Promise.all(Array.from({ length: replicas }, async () => ({ http: await freePort(), grpc: await freePort(), rw: await freePort(), capnproto: await freePort() })));
+  const store = { http: await freePort(), grpc: await freePort() };
+  rwPort0 = ports[0].rw;
+  // The pods' DNS names (the hashring's endpoints, Query's endpoints) → loopback.
+  const dns: Record<string, string> = { [`thanos-store.${ns}.svc:10901`]: `${LOOPBACK}:${store.grpc}` };
+  ports.forEach((p, i) => (dns[`thanos-receive-${i}.thanos-receive-headless.${ns}.svc:10901`] = `${LOOPBACK}:${p.grpc}`));
+  const hashringDir = join(dir, 'hashring');
+  mkdirSync(hashringDir);
+  const hashringText = find([...centralObjects], 'ConfigMap', 'thanos-receive-hashring').data!['hashrings.json'] as string;
+  writeFileSync(join(hashringDir, 'hashrings.json'), rewrite([hashringText], dns)[0]);
+  const mounts = { '/etc/thanos/objstore': objstore, '/etc/thanos/tls': tls, '/etc/thanos/hashring': hashringDir };
+
+  const receiveArgs = argsOf(centralObjects, 'StatefulSet', 'thanos-receive');
+  for (let i = 0; i < replicas; i++) {
+    const pod = `thanos-receive-${i}`;
+    const args = rewrite(
+      receiveArgs.map((a) => a.split('$(POD_NAME)').join(pod)),
+      {
+        ...dns,
+        ...mounts,
+        '0.0.0.0:10902': `${LOOPBACK}:${ports[i].http}`,
+        '0.0.0.0:10901': `${LOOPBACK}:${ports[i].grpc}`,
+        '0.0.0.0:19291': `${LOOPBACK}:${ports[i].rw}`,
+        '127.0.0.1:19391': `${LOOPBACK}:${ports[i].capnproto}`,
+        '/var/thanos/data': join(dir, pod),
+      },
+    );
+    receives.push(await launch(pod, tool('thanos'), args, ports[i].http, '/-/ready'));
+  }
+  const storeArgs = rewrite(argsOf(centralObjects, 'StatefulSet', 'thanos-store'), {
+    ...mounts,
+    '0.0.0.0:10902': `${LOOPBACK}:${store.http}`,
+    '0.0.0.0:10901': `${LOOPBACK}:${store.grpc}`,
+    '/var/thanos/data': join(dir, 'thanos-store-0'),
+  });
+  storeUrl = (await start('thanos-store-0', tool('thanos'), storeArgs, { port: store.http, readyPath: '/-/ready', timeoutMs: 90_000 })).url;
+  const q = { http: await freePort(), grpc: await freePort() };
+  const queryArgs = rewrite(argsOf(centralObjects, 'Deployment', 'thanos-query'), { ...dns, '0.0.0.0:10902': `${LOOPBACK}:${q.http}`, '0.0.0.0:10901': `${LOOPBACK}:${q.grpc}` });
+  queryUrl = (await start('thanos-query', tool('thanos'), queryArgs, { port: q.http, readyPath: '/-/ready', timeoutMs: 90_000 })).url;
+
+  // Thanos Rule with the generated federation rules, alerting to a loopback Alertmanager API.
+  alertmanagerServer = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/api/v2/alerts') alertsReceived.push(...(JSON.parse(body) as { labels: Record<string, string> }[]));
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((ok) => alertmanagerServer!.listen(0, LOOPBACK, ok));
+  const amPort = (alertmanagerServer.address() as AddressInfo).port;
+  const rulesDir = join(dir, 'rules');
+  mkdirSync(rulesDir);
+  for (const [name, text] of Object.entries(find([...centralObjects], 'ConfigMap', 'thanos-rule-rules').data!)) writeFileSync(join(rulesDir, name), text as string);
+  const r = { http: await freePort(), grpc: await freePort() };
+  const ruleArgs = rewrite(
+    argsOf(centralObjects, 'StatefulSet', 'thanos-rule').map((a) => a.split('$(POD_NAME)').join('thanos-rule-0')),
+    {
+      '0.0.0.0:10902': `${LOOPBACK}:${r.http}`,
+      '0.0.0.0:10901': `${LOOPBACK}:${r.grpc}`,
+      '/etc/thanos/rules': rulesDir,
+      '/var/thanos/data': join(dir, 'thanos-rule-0'),
+      [`thanos-query.${ns}.svc:10902`]: `${LOOPBACK}:${q.http}`,
+      [`alertmanager.${ns}.svc:9093`]: `${LOOPBACK}:${amPort}`,
+    },
+  );
+  await start('thanos-rule-0', tool('thanos'), ruleArgs, { port: r.http, readyPath: '/-/ready', timeoutMs: 90_000 });
+
+  for (const site of SITES) {
+    const config = siteConfig(site);
+    const objects = synthStack(config);
+    const siteDir = join(dir, site);
+    const exporter = await startExporter();
+    exporters[site] = exporter;
+    const agentPort = await freePort();
+    // The site's pods as Kubernetes discovery would list them: its FL client (the exporter) and vmagent itself.
+    const cluster: LocalCluster = {
+      pods: [
+        ...localPods(find(objects, 'StatefulSet', 'fl-client') as ManifestObject, { nodeName: 'local-node', portFor: () => exporter.port }),
+        ...localPods(find(objects, 'StatefulSet', 'vmagent') as ManifestObject, { nodeName: 'local-node', portFor: () => agentPort }),
+      ],
+      services: [],
+    };
+    const scrape = parse(find(objects, 'ConfigMap', 'vmagent-config').data!['scrape.yml']) as { scrape_configs: WithDiscovery[] };
+    const local = { ...scrape, scrape_configs: scrape.scrape_configs.map((job) => toStatic(job, cluster, `${site} scrape.yml`)) };
+    mkdirSync(siteDir);
+    writeFileSync(join(siteDir, 'scrape.yml'), stringify(local));
+    secretDir(join(siteDir, 'secrets', 'vmagent-client-tls'), { 'tls.crt': `${site}.crt`, 'tls.key': `${site}.key`, 'ca.crt': 'ca.crt' });
+    const args = rewrite(argsOf(objects, 'StatefulSet', 'vmagent'), {
+      '/etc/vmagent/config/scrape.yml': join(siteDir, 'scrape.yml'),
+      '/etc/vmagent/secrets': join(siteDir, 'secrets'),
+      '-remoteWrite.tmpDataPath=/queue': `-remoteWrite.tmpDataPath=${join(siteDir, 'queue')}`,
+      '-httpListenAddr=:8429': `-httpListenAddr=${LOOPBACK}:${agentPort}`,
+      [`${SERVER_NAME}:19291`]: `${LOOPBACK}:${rwPort0}`,
+    });
+    agents[site] = await launch(`vmagent-${site}`, tool('vmagent'), args, agentPort, '/health');
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await Promise.all(Object.values(exporters).map((e) => e.close().catch(() => undefined)));
+  await new Promise<void>((ok) => (alertmanagerServer === undefined ? ok() : alertmanagerServer.close(() => ok())));
+  await stopAll();
+  if (process.env.FLOBS_LIVE_KEEP === undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+test('Receive refuses a push without a client certificate', async () => {
+  const outcome = await pushWithoutCertificate(rwPort0);
+  console.log(`cross-silo: a push without a client certificate ends with: ${outcome}`);
+  expect(outcome).not.toMatch(/^HTTP/);
+  expect(outcome).toMatch(/certificate required|handshake|socket hang up|ECONNRESET/i);
+});
+
+test('every site\'s series arrive through Query with their site, tenant and the generated scrape labels', async () => {
+  const rows = await until('every site in Query', 90_000, async () => {
+    const r = await query(queryUrl, SERIES);
+    return r.length === SITES.length ? r : undefined;
+  });
+  expect(rows.map((r) => r.metric).sort((a, b) => a.site.localeCompare(b.site))).toEqual(
+    SITES.map((site) => ({
+      __name__: SERIES,
+      site,
+      tenant: site,
+      cluster: site,
+      job: 'fl-client',
+      namespace: 'fl-training',
+      pod: 'fl-client-0',
+      node: 'local-node',
+      client_index: '0',
+      instance: expect.any(String),
+    })),
+  );
+  // Each agent's own metrics leave the site too (a site that stops sending is seen by their absence).
+  const up = await until('the agents\' own up series', 60_000, async () => {
+    const r = await query(queryUrl, 'up{job="vmagent"}');
+    return r.length === SITES.length ? r : undefined;
+  });
+  expect(up.map((r) => [r.metric.site, r.metric.tenant, r.value[1]]).sort()).toEqual(SITES.map((s) => [s, s, '1']));
+  const rss = SITES.map((site) => `${site} ${Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${agents[site].child.pid}/status`, 'utf8'))![1]) / 1024)} MiB`);
+  console.log(`cross-silo: vmagent resident memory: ${rss.join(', ')}`);
+});
+
+test('every query of the Sites dashboard runs through Query without error and returns every site', async () => {
+  const def = collectMonitoring(central, COMPONENTS).dashboardDefs.find((d) => d.uid === 'fl-sites')!;
+  // Grafana's defaults: every multi-select variable at All (its allValue), the rate interval 4 scrapes.
+  const vars: Record<string, string> = { site: '.*', cluster: '.*', namespace: '.*', __rate_interval: '20s' };
+  const substitute = (text: string): string => text.replace(/\$(\w+)/g, (m, name: string) => vars[name] ?? m);
+  const labels = (await (await fetch(`${queryUrl}/api/v1/label/site/values?${new URLSearchParams({ 'match[]': substitute('up{job="vmagent"}') })}`)).json()) as { data: string[] };
+  expect([...labels.data].sort()).toEqual([...SITES]);
+  const panels = (def.json.panels as { title: string; targets?: { expr: string }[] }[]).filter((p) => (p.targets ?? []).length > 0);
+  expect(panels.length).toBeGreaterThanOrEqual(6);
+  for (const panel of panels) {
+    for (const target of panel.targets!) {
+      // Per-site panels show each site; the count of sites counts them all. (A rate needs two
+      // samples in its window: poll until every site has them.)
+      await until(`${panel.title}: ${target.expr} for every site`, 60_000, async () => {
+        const rows = await query(queryUrl, substitute(target.expr));
+        const perSite = rows.some((r) => r.metric.site !== undefined);
+        const got = perSite ? rows.map((r) => r.metric.site).sort() : rows.map((r) => Number(r.value[1]));
+        if (JSON.stringify(got) !== JSON.stringify(perSite ? [...SITES] : [SITES.length])) throw new Error(`got ${JSON.stringify(got)}`);
+        return got;
+      });
+    }
+  }
+});
+
+test('the health CLI\'s probes of Thanos and vmagent pass against the real programs', async () => {
+  const urls: Record<string, string> = { 'thanos-receive': receives[0].url, 'thanos-query': queryUrl, 'thanos-store': storeUrl };
+  for (const probe of THANOS_PROBES.filter((p) => urls[p.component] !== undefined)) {
+    expect({ [probe.component]: await runProbe(probe, urls[probe.component], central) }).toEqual({ [probe.component]: { ready: { status: HealthStatus.OK, detail: '/-/ready answered 200' } } });
+  }
+  expect(await runProbe(VMAGENT_PROBE, agents[SITES[0]].url, siteConfig(SITES[0]))).toEqual({ health: { status: HealthStatus.OK, detail: '/health answered 200' } });
+});
+
+test('not one sample is lost: a Receive replica killed mid-run (replication factor 2), then the whole store down and an agent restarted (on-disk queue)', async () => {
+  // The victim holds a copy of site-a's series (not replica 0, where the sites write): from now on
+  // that series is written to its other replica only, and Query finds every sample there.
+  const copies = await query(queryUrl, `${SERIES}{site="${SITES[0]}"}`, false);
+  const holders = copies.map((r) => r.metric.receive_replica).sort();
+  expect(holders).toHaveLength(central.thanos.receive.replicationFactor);
+  const victimName = holders.find((h) => h !== 'thanos-receive-0')!;
+  const victim = receives.find((r) => r.name === victimName)!;
+  victim.child.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 12_000));
+  // Then the whole central store is down for a while, and site-a's agent restarts meanwhile: the
+  // agents keep what the store has not acknowledged in their on-disk queues and send it when it is back.
+  const alive = receives.filter((r) => r !== victim);
+  await Promise.all(alive.map((r) => r.stop()));
+  await new Promise((r) => setTimeout(r, 8_000));
+  const servedBeforeRestart = exporters[SITES[0]].served();
+  await agents[SITES[0]].stop();
+  const servedAtStop = exporters[SITES[0]].served();
+  agents[SITES[0]] = await restart(agents[SITES[0]].name);
+  await new Promise((r) => setTimeout(r, 6_000));
+  const queued = await (await fetch(`${agents[SITES[1]].url}/metrics`)).text();
+  const pending = Number(/^vmagent_remotewrite_pending_data_bytes\{[^}]*\} (\S+)$/m.exec(queued)?.[1] ?? 0);
+  for (const r of receives) receives[receives.indexOf(r)] = await restart(r.name);
+  // Stop the exporters: from now on no sample is produced, so what they served is final.
+  for (const e of Object.values(exporters)) await e.close();
+  const served = Object.fromEntries(SITES.map((s) => [s, exporters[s].served()]));
+  const counts = await until('every served sample in Query', 90_000, async () => {
+    const got: Record<string, number> = {};
+    for (const site of SITES) {
+      const r = await query(queryUrl, `count_over_time(${SERIES}{site="${site}"}[30m])`);
+      got[site] = r.length === 1 ? Number(r[0].value[1]) : 0;
+    }
+    const short = SITES.filter((s) => got[s] < served[s]);
+    if (short.length > 0) {
+      // Which of the served values (the counter counts the scrapes) are missing, per replica too.
+      const missing: Record<string, string> = {};
+      for (const site of short) {
+        for (const dedup of [true, false]) {
+          const r = await query(queryUrl, `${SERIES}{site="${site}"}[30m]`, dedup).catch(() => []);
+          for (const row of r as unknown as { metric: Record<string, string>; values: [number, string][] }[]) {
+            const have = new Set(row.values.map((v) => Number(v[1])));
+            missing[`${site}/${row.metric.receive_replica ?? 'dedup'}`] = Array.from({ length: served[site] }, (_, i) => i + 1).filter((v) => !have.has(v)).join(',');
+          }
+        }
+      }
+      throw new Error(`served ${JSON.stringify(served)}, Query returns ${JSON.stringify(got)}; missing values ${JSON.stringify(missing)}; ${SITES[0]}'s agent stopped after value ${servedBeforeRestart} (${servedAtStop} at its exit)`);
+    }
+    return got;
+  });
+  console.log(
+    `cross-silo: served ${JSON.stringify(served)} samples, Query returns ${JSON.stringify(counts)} (${victimName}, holding a copy of ${SITES[0]}'s series, SIGKILLed mid-run; then every replica down for 14 s, ${SITES[1]}'s queue holding ${pending} bytes, ${SITES[0]}'s agent restarted meanwhile: stopped after its exporter served ${servedBeforeRestart}, ${servedAtStop} at its exit)`,
+  );
+  expect(counts).toEqual(served);
+  // Nothing was refused or dropped on the way: the block the restarted agent was retrying came back
+  // late, within Receive's out-of-order window.
+  const dropped: Record<string, number> = {};
+  for (const site of SITES) {
+    const metrics = await (await fetch(`${agents[site].url}/metrics`)).text();
+    dropped[site] = [...metrics.matchAll(/^(vmagent_remotewrite_samples_dropped_total|vmagent_remotewrite_packets_dropped_total|vm_persistentqueue_bytes_dropped_total)\{[^}]*\} (\S+)$/gm)]
+      .map((m) => Number(m[2]))
+      .reduce((x, y) => x + y, 0);
+  }
+  console.log(`cross-silo: blocks or samples the agents counted as dropped: ${JSON.stringify(dropped)}`);
+  expect(dropped).toEqual(Object.fromEntries(SITES.map((site) => [site, 0])));
+});
+
+test('a site that stops sending fires SiteStoppedSending through the generated federation rules (Thanos Rule over Query), for that site only', async () => {
+  const silence = siteSilenceSeconds(central.scrapeInterval);
+  await agents[SITES[1]].stop();
+  const stoppedAt = Date.now();
+  const alert = await until('SiteStoppedSending at the Alertmanager API', (4 * silence + 60) * 1000, async () =>
+    alertsReceived.find((a) => a.labels.alertname === 'SiteStoppedSending'),
+  );
+  console.log(`cross-silo: SiteStoppedSending for ${alert.labels.site} reached the Alertmanager API ${Math.round((Date.now() - stoppedAt) / 1000)} s after its agent stopped (absence window ${silence} s, for ${silence} s)`);
+  expect(alert.labels).toEqual({ alertname: 'SiteStoppedSending', site: SITES[1], severity: 'warning' });
+  expect(alertsReceived.filter((a) => a.labels.alertname === 'SiteStoppedSending').map((a) => a.labels.site)).not.toContain(SITES[0]);
+});
