@@ -9,7 +9,6 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DATASOURCE_NAMES, DatasourceUid } from './datasources';
 import type { StackConfig } from '../config/schema';
-import type { DashboardDef } from './mixin';
 import { matchers, withMatcher } from './promql';
 
 
@@ -17,6 +16,15 @@ import { matchers, withMatcher } from './promql';
  * Our presets over the Grafana Foundation SDK (classic dashboard schema). Component dashboards use
  * only what this module exports, so a move to the v2 schema stays inside this file.
  */
+
+
+/** A built dashboard: fixed uid, the Grafana folder it goes to, and its JSON model. */
+export interface DashboardDef {
+  readonly uid: string;
+  readonly title: string;
+  readonly folder: string;
+  readonly json: Record<string, unknown>;
+}
 
 /** Grafana folders the dashboards are provisioned into. */
 export const DashboardFolder = {

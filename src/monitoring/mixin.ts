@@ -1,16 +1,10 @@
 import type { ComponentName } from '../common/names';
 import type { StackConfig } from '../config/schema';
 import type { MetricCatalog, MetricDef } from './catalog';
-import type { RowSpec } from './dashboard';
+import type { DashboardDef, RowSpec } from './dashboard';
 import type { RuleGroupBuilder } from './rules';
 
-/** A built dashboard: fixed uid, the Grafana folder it goes to, and its JSON model. */
-export interface DashboardDef {
-  readonly uid: string;
-  readonly title: string;
-  readonly folder: string;
-  readonly json: Record<string, unknown>;
-}
+export type { DashboardDef } from './dashboard';
 
 /** A dashboard as Grafana provisions it: fixed uid, folder and JSON text. */
 export interface ProvisionedDashboard {

@@ -2,8 +2,7 @@ import { ComponentName } from '../../common/names';
 import type { StackConfig } from '../../config/schema';
 import { promQuery, timeseriesPanel, Unit, type RowSpec } from '../../monitoring/dashboard';
 import { sel } from '../../monitoring/selectors';
-import { MLFLOW_REQUEST_DURATION, MLFLOW_REQUESTS } from './metrics';
-import { TRACKING_FAILURES } from './mixin';
+import { MLFLOW_REQUEST_DURATION, MLFLOW_REQUESTS, TRACKING_FAILURES } from './metrics';
 
 const M = ComponentName.MLFLOW;
 /** The stack health dashboard's `namespace` is a multi-select. */

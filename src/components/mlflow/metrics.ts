@@ -4,6 +4,8 @@ import { metric, MetricType, type MetricDef } from '../../monitoring/catalog';
 const M = ComponentName.MLFLOW;
 
 /** Requests served (prometheus-flask-exporter, `defaults_prefix="mlflow"`; /health, /version and /metrics are not counted). */
+/** The FL server's counter of MLflow calls that failed (its catalog entry is the FL workload's). */
+export const TRACKING_FAILURES = 'fl_mlflow_failures_total';
 export const MLFLOW_REQUESTS = 'mlflow_http_request_total';
 /** Their duration; `mlflow_version` is the exporter's `group_by` label (the server's release). */
 export const MLFLOW_REQUEST_DURATION = 'mlflow_http_request_duration_seconds';

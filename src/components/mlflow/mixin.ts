@@ -4,11 +4,9 @@ import type { Mixin, MixinContext } from '../../monitoring/mixin';
 import { RuleGroupBuilder } from '../../monitoring/rules';
 import { sel, series } from '../../monitoring/selectors';
 import { mlflowStackHealthRow } from './dashboards';
-import { MLFLOW_METRICS, MLFLOW_REQUEST_DURATION, MLFLOW_REQUESTS } from './metrics';
+import { MLFLOW_METRICS, MLFLOW_REQUEST_DURATION, MLFLOW_REQUESTS, TRACKING_FAILURES } from './metrics';
 
 const M = ComponentName.MLFLOW;
-/** The FL server's counter of MLflow calls that failed (its catalog entry is the FL workload's). */
-export const TRACKING_FAILURES = 'fl_mlflow_failures_total';
 /** The window of the request-rate ratios and quantiles. */
 const WINDOW = '5m';
 
