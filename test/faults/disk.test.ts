@@ -126,7 +126,7 @@ test('6. disk pressure: VictoriaMetrics on a full small filesystem turns read-on
     fault: `disk pressure: VictoriaMetrics's ${mb(FILESYSTEM_BYTES)} MiB volume filled below its ${mb(limit)} MiB minimum for ${seconds(freedAt - fullAt)} s`,
     expected: 'storage alerts pend before data is lost; 0 samples lost after space is freed',
     measured:
-      `read-only after ${seconds(readOnlyAt - fullAt)} s (${during.refused} writes answered 503: retried ${during.retried} samples, failed ${during.failed}); VictoriaMetricsReadOnly ${during.readOnly}, ` +
+      `read-only after ${seconds(readOnlyAt - fullAt)} s (writes refused with HTTP 503, logged ${during.refused}×: ${during.retried} samples retried, ${during.failed} failed); VictoriaMetricsReadOnly ${during.readOnly}, ` +
       `RemoteWriteBehind ${during.behind}, DiskRunningOut ${during.diskRunningOut}; ${lost.missing} of ${lost.samples} samples lost`,
     recovery: `${seconds(caughtUpAt - freedAt)} s to catch up, ${seconds(resolvedAt - freedAt)} s to resolve`,
   });
