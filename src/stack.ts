@@ -8,6 +8,7 @@ import { Namespaces } from './components/namespaces/namespaces';
 import { NetworkPolicies, type PolicyTarget } from './components/network-policies/network-policies';
 import type { StackConfig } from './config/schema';
 import type { ManifestObject } from './common/manifest';
+import type { ScrapeConfig } from './common/scrape-config';
 import { expectedObjectsOf, type ExpectedObjects } from './health/expected';
 import { collectMonitoring } from './monitoring/collect';
 
@@ -48,10 +49,13 @@ export function policyTargets(config: StackConfig, components: readonly Componen
  */
 export function buildStack(app: App, config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): StackBuild {
   const monitoring = collectMonitoring(config, components);
+  const topology = stackTopology(config, components);
+  let scrapeJobs: readonly ScrapeConfig[] | undefined;
   const ctx: BuildContext = {
     config,
     namespace: (tier) => tierNamespace(config, tier),
-    topology: stackTopology(config, components),
+    topology,
+    scrapeJobs: () => (scrapeJobs ??= components.flatMap((c) => c.scrapeJobs?.(config, topology) ?? [])),
     ruleFiles: Object.fromEntries(Object.entries(monitoring.ruleFiles).filter(([name]) => !monitoring.federationRuleNames.has(name))),
     federationRuleFiles: Object.fromEntries(Object.entries(monitoring.ruleFiles).filter(([name]) => monitoring.federationRuleNames.has(name))),
     dashboards: monitoring.dashboards,

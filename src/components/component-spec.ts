@@ -3,6 +3,7 @@ import type { StackConfig } from '../config/schema';
 import type { ComponentProbe } from '../health/probe';
 import type { MonitoredComponent, MonitoredWorkload, ProvisionedDashboard } from '../monitoring/mixin';
 import { ComponentName } from '../common/names';
+import type { ScrapeConfig } from '../common/scrape-config';
 import type { Topology } from '../common/topology';
 
 /** The stack namespace a workload runs in: the key of `config.namespaces`. */
@@ -100,6 +101,8 @@ export interface BuildContext {
   readonly namespace: (tier: NamespaceTier) => string;
   /** In-cluster addresses of the stack's Services. */
   readonly topology: Topology;
+  /** The stack's discovery scrape jobs (those the specs offer through `scrapeJobs`), rendered on first call. */
+  readonly scrapeJobs: () => readonly ScrapeConfig[];
   /** Rule file name → YAML of every enabled mixin of the cluster's scope (Prometheus mounts them). */
   readonly ruleFiles: Readonly<Record<string, string>>;
   /** Rule file name → YAML of every enabled mixin of the federation's scope (Thanos Rule mounts them). */
@@ -134,6 +137,8 @@ export interface ComponentSpec extends MonitoredComponent {
   /** Whether the config deploys it. */
   readonly enabled: (config: StackConfig) => boolean;
   readonly workloads: readonly WorkloadSpec[];
+  /** The scrape jobs this component defines for the stack, offered to other scrapers (the site agent). @default - none */
+  readonly scrapeJobs?: (config: StackConfig, topology: Topology) => readonly ScrapeConfig[];
   /** Adds the component's objects to its chart. */
   readonly build: (scope: Construct, ctx: BuildContext) => void;
   /** Its own health checks (the health CLI runs those of enabled components). @default - none */

@@ -2,7 +2,7 @@ import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentS
 import { ComponentName, Ports } from '../../common/names';
 import { ALL_NAMESPACES, type StackConfig } from '../../config/schema';
 import { resolveImage } from '../../common/workload';
-import { prometheusFileValues } from './config';
+import { prometheusConfig, prometheusFileValues } from './config';
 import { PROMETHEUS_PROBE } from './health';
 import { PROMETHEUS_MIXIN } from './mixin';
 import { Prometheus } from './prometheus';
@@ -30,6 +30,8 @@ export const PROMETHEUS_COMPONENT: ComponentSpec = {
       },
     },
   ],
+  // The site agent scrapes with these same jobs (the kubelet ones aside): one definition of the stack's discovery.
+  scrapeJobs: (config, topology) => prometheusConfig(config, topology).scrape_configs,
   build: (scope, ctx) =>
     new Prometheus(scope, 'prometheus', {
       ...prometheusFileValues(ctx.config, ctx.topology),

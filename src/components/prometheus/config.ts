@@ -1,16 +1,10 @@
 import { ALL_NAMESPACES, type ExternalScrapeJob, type RelabelRule, type RemoteWriteQueue, type RemoteWriteTarget, type StackConfig } from '../../config/schema';
 import { ComponentName, ScrapeAnnotations } from '../../common/names';
+import type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from '../../common/scrape-config';
 import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
 
-/** The subset of Prometheus's configuration file this stack writes, typed. */
-export interface RelabelConfig {
-  readonly source_labels?: readonly string[];
-  readonly separator?: string;
-  readonly regex?: string;
-  readonly target_label?: string;
-  readonly replacement?: string;
-  readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'labeldrop' | 'labelkeep';
-}
+export type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig };
+
 
 /** `queue_config` of a remote_write entry. */
 export interface QueueConfig {
@@ -31,29 +25,8 @@ export interface RemoteWriteConfig extends HttpClientConfig {
   readonly queue_config?: QueueConfig;
 }
 
-export interface KubernetesSdConfig {
-  readonly role: 'pod' | 'node' | 'endpoints' | 'service' | 'endpointslice';
-  readonly namespaces?: { readonly names: readonly string[] };
-}
 
-/** HTTP client settings of a remote_write entry or a scrape job: credentials and CA only as files. */
-export interface HttpClientConfig {
-  readonly basic_auth?: { readonly username: string; readonly password_file: string };
-  readonly authorization?: { readonly type?: 'Bearer'; readonly credentials_file: string };
-  readonly tls_config?: { readonly ca_file?: string; readonly server_name?: string; readonly insecure_skip_verify?: boolean };
-}
 
-export interface ScrapeConfig extends HttpClientConfig {
-  readonly job_name: string;
-  readonly scheme?: 'http' | 'https';
-  readonly metrics_path?: string;
-  readonly scrape_interval?: string;
-  readonly honor_labels?: boolean;
-  readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
-  readonly static_configs?: readonly { readonly targets: readonly string[]; readonly labels?: Record<string, string> }[];
-  readonly relabel_configs?: readonly RelabelConfig[];
-  readonly metric_relabel_configs?: readonly RelabelConfig[];
-}
 
 export interface PrometheusConfigFile {
   readonly global: {

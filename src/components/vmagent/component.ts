@@ -33,7 +33,7 @@ export const VMAGENT_COMPONENT: ComponentSpec = {
       namespace: ctx.namespace(NamespaceTier.MONITORING),
       image: resolveImage('vmagent', ctx.config.vmagent.image),
       config: ctx.config,
-      topology: ctx.topology,
+      scrapeJobs: ctx.scrapeJobs(),
     }),
   mixin: VMAGENT_MIXIN,
   probes: [VMAGENT_PROBE],

@@ -1,10 +1,7 @@
 import type { StackConfig } from '../../config/schema';
 import { AGENT_RETRY_MAX_INTERVAL } from '../../common/sites';
 import { parseBytes } from '../../config/values';
-import type { Topology } from '../../common/topology';
-// The stack's discovery jobs are the Prometheus component's: a site scrapes with exactly the same
-// selectors and relabelling, so its series carry the same job, namespace, pod and client_index labels.
-import { prometheusConfig, type ScrapeConfig } from '../prometheus/config';
+import type { ScrapeConfig } from '../../common/scrape-config';
 import { VmagentApi } from './api';
 
 /** Where the scrape config is mounted. */
@@ -22,9 +19,13 @@ export interface VmagentScrapeFile {
   readonly scrape_configs: readonly ScrapeConfig[];
 }
 
-/** The stack's pod and Service discovery jobs, without the kubelet jobs (node role: a site ships its exporters' view). */
-export function siteScrapeJobs(config: StackConfig, topology: Topology): ScrapeConfig[] {
-  return prometheusConfig(config, topology).scrape_configs.filter((job) => (job.kubernetes_sd_configs ?? []).every((sd) => sd.role !== 'node'));
+/**
+ * The stack's pod and Service discovery jobs (`BuildContext.scrapeJobs`: the Prometheus component's, so a
+ * site scrapes with the same selectors and relabelling and its series carry the same job, namespace, pod
+ * and client_index labels), without the kubelet jobs (node role: a site ships its exporters' view).
+ */
+export function siteScrapeJobs(stackJobs: readonly ScrapeConfig[]): ScrapeConfig[] {
+  return stackJobs.filter((job) => (job.kubernetes_sd_configs ?? []).every((sd) => sd.role !== 'node'));
 }
 
 /**
@@ -32,11 +33,11 @@ export function siteScrapeJobs(config: StackConfig, topology: Topology): ScrapeC
  * labels of the scrape (not `-remoteWrite.label`: vmagent appends those after sorting the labels,
  * and Thanos Receive refuses unsorted series with a 409 that vmagent does not retry: data lost).
  */
-export function vmagentScrapeFile(config: StackConfig, topology: Topology): VmagentScrapeFile {
+export function vmagentScrapeFile(config: StackConfig, stackJobs: readonly ScrapeConfig[]): VmagentScrapeFile {
   const site = siteName({ settings: config.vmagent, clusterName: config.clusterName });
   return {
     global: { scrape_interval: config.scrapeInterval, external_labels: { site, cluster: config.clusterName } },
-    scrape_configs: siteScrapeJobs(config, topology),
+    scrape_configs: siteScrapeJobs(stackJobs),
   };
 }
 

@@ -4,7 +4,7 @@ import type { StackConfig } from '../../config/schema';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
-import type { Topology } from '../../common/topology';
+import type { ScrapeConfig } from '../../common/scrape-config';
 import {
   claimVolume,
   componentClusterRole,
@@ -28,8 +28,8 @@ import { agentSecretNames, CONFIG_DIR, CONFIG_FILE, discoveredNamespaces, QUEUE_
 export interface VmagentProps extends ComponentProps {
   /** The whole config: the agent scrapes with the stack's scrape jobs and sends with its `vmagent` slice. */
   readonly config: StackConfig;
-  /** The stack's Services (the scrape jobs' discovery is resolved against them). */
-  readonly topology: Topology;
+  /** The stack's discovery scrape jobs, which the agent scrapes with (the kubelet ones aside). */
+  readonly scrapeJobs: readonly ScrapeConfig[];
 }
 
 /** The `nobody` user: the queue volume is owned by it (fsGroup). */
@@ -52,7 +52,7 @@ export class Vmagent extends Construct {
     const slice = props.config.vmagent;
     this.identity = { name: ComponentName.VMAGENT, role: ComponentRole.METRICS_AGENT, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    const scrape = vmagentScrapeFile(props.config, props.topology);
+    const scrape = vmagentScrapeFile(props.config, props.scrapeJobs);
     this.configText = stringify(scrape, { lineWidth: 0 });
     const args = vmagentArgs({ settings: slice, clusterName: props.config.clusterName });
 

@@ -14,7 +14,7 @@ const siteConfig = (vmagent: Record<string, unknown> = {}) =>
 
 test('the site agent sends with its client certificate, the central CA, the site label and an on-disk queue', () => {
   const config = siteConfig();
-  expect(vmagentScrapeFile(config, stackTopology(config)).global).toEqual({ scrape_interval: '30s', external_labels: { site: 'hospital-a', cluster: 'hospital-a' } });
+  expect(vmagentScrapeFile(config, prometheusConfig(config, stackTopology(config)).scrape_configs).global).toEqual({ scrape_interval: '30s', external_labels: { site: 'hospital-a', cluster: 'hospital-a' } });
   expect(vmagentArgs({ settings: config.vmagent, clusterName: config.clusterName })).toEqual([
     '-promscrape.config=/etc/vmagent/config/scrape.yml',
     `-remoteWrite.url=${URL}`,
@@ -37,7 +37,7 @@ test('bearer and basic credentials are read from Secret files; the site name may
   const bearer = siteConfig({ site: 'site-a', remoteWrite: { url: URL, auth: { type: 'bearer', token: { name: 'central', key: 'token' } }, tls: { serverName: 'receive.central' } } });
   const args = vmagentArgs({ settings: bearer.vmagent, clusterName: bearer.clusterName });
   expect(args).toEqual(expect.arrayContaining(['-remoteWrite.bearerTokenFile=/etc/vmagent/secrets/central/token', '-remoteWrite.tlsServerName=receive.central', '-remoteWrite.headers=THANOS-TENANT:site-a']));
-  expect(vmagentScrapeFile(bearer, stackTopology(bearer)).global).toEqual({ scrape_interval: '30s', external_labels: { site: 'site-a', cluster: 'hospital-a' } });
+  expect(vmagentScrapeFile(bearer, prometheusConfig(bearer, stackTopology(bearer)).scrape_configs).global).toEqual({ scrape_interval: '30s', external_labels: { site: 'site-a', cluster: 'hospital-a' } });
   expect(args.some((a) => a.startsWith('-remoteWrite.tlsCertFile'))).toBe(false);
   const basic = siteConfig({ remoteWrite: { url: URL, auth: { type: 'basic', username: 'site-a', password: { name: 'central', key: 'password' } } } });
   expect(vmagentArgs({ settings: basic.vmagent, clusterName: basic.clusterName })).toEqual(
@@ -50,7 +50,10 @@ test('it scrapes with exactly the stack\'s pod and Service discovery jobs (the k
   const config = siteConfig();
   const topology = stackTopology(config);
   const prometheusJobs = prometheusConfig(config, topology).scrape_configs.filter((j) => !['kubelet', 'cadvisor'].includes(j.job_name));
-  expect(siteScrapeJobs(config, topology)).toEqual(prometheusJobs);
+  expect(siteScrapeJobs(prometheusConfig(config, topology).scrape_configs)).toEqual(prometheusJobs);
+  // and the agent is built with the jobs the Prometheus spec offers the stack
+  const sts = synthStack(config).find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('vmagent'));
+  expect(sts?.data?.['scrape.yml']).toContain('job_name: kubernetes-pods');
 });
 
 describe('the site profile', () => {
