@@ -112,7 +112,7 @@ test('6. disk pressure: VictoriaMetrics on a full small filesystem turns read-on
   const window = { selector: '{__name__=~".+"}', start: Math.max(onDiskAt + scrapeMs, fullAt - 15_000), end: freedAt + 10_000 };
   await sentPast(window.end + scrapeMs);
   await sleep(1000);
-  const lost = await longTermCopy({ ...window, prometheus: prom, victoriaMetrics: vmUrl, addedLabels: ['cluster'], settleMs: 60_000 });
+  const lost = await longTermCopy({ ...window, prometheus: prom, victoriaMetrics: vmUrl, addedLabels: ['cluster'], dedupIntervalMs: scrapeMs, settleMs: 60_000 });
   const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
   process.stderr.write(
     `disk pressure: ${mb(FILESYSTEM_BYTES)} MiB tmpfs filled to ${mb(freeWhenFull)} MiB free (minimum ${mb(limit)} MiB): read-only after ${seconds(readOnlyAt - fullAt)} s, ` +

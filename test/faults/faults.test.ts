@@ -300,7 +300,7 @@ test('1. Prometheus SIGKILLed mid-run and restarted on its data directory: WAL r
   // samples newer than its start, so those are not sent again (counted, not asserted).
   await remoteWriteSentPast(readyAt + scrapeMs, 60_000);
   const window = { selector: '{__name__=~".+"}', start: killedAt - 30_000, end: readyAt };
-  const lt = await longTermCopy({ ...window, prometheus: prom(), victoriaMetrics: stack.urls.victoriaMetrics!, addedLabels: ['cluster'], settleMs: 10_000 });
+  const lt = await longTermCopy({ ...window, prometheus: prom(), victoriaMetrics: stack.urls.victoriaMetrics!, addedLabels: ['cluster'], dedupIntervalMs: scrapeMs, settleMs: 10_000 });
   note(`prometheus kill: ${JSON.stringify({ outage, tsdb, longest, lt: { ...lt, examples: lt.examples.length } })}`);
   process.stderr.write(
     `prometheus SIGKILL: ready again ${seconds(outage)} s after the kill (${replay}); ${tsdb.missing} of ${tsdb.samples} samples of ${tsdb.series} series of the minute before lost; ` +
@@ -417,7 +417,7 @@ test('2. VictoriaMetrics down longer than a scrape interval, shorter than the qu
   // (Not before the samples scenario 1 already counted as not remote-written.)
   const window = { selector: '{__name__=~".+"}', start: Math.max(downAt - 30_000, remoteWriteGapUntil), end: upAt + 15_000 };
   await remoteWriteSentPast(window.end + scrapeMs, 60_000);
-  const lost = await longTermCopy({ ...window, prometheus: prom(), victoriaMetrics: vm, addedLabels: ['cluster'], settleMs: 60_000 });
+  const lost = await longTermCopy({ ...window, prometheus: prom(), victoriaMetrics: vm, addedLabels: ['cluster'], dedupIntervalMs: scrapeMs, settleMs: 60_000 });
   if (lost.extra > 0) {
     note(`samples VictoriaMetrics holds and Prometheus does not: ${lost.extraExamples.join('; ')}`);
   }
@@ -770,7 +770,7 @@ test(`load: ${LOAD.targets} targets × ${LOAD.seriesPerTarget} series for ${LOAD
   // Every load sample Prometheus scraped is in VictoriaMetrics.
   await remoteWriteSentPast(f.end + scrapeMs, 90_000);
   const window = { selector: '{job="node-exporter"}', start: f.start, end: f.end };
-  const inVm = await longTermCopy({ ...window, prometheus: prom(), victoriaMetrics: stack.urls.victoriaMetrics!, addedLabels: ['cluster'], settleMs: 60_000 });
+  const inVm = await longTermCopy({ ...window, prometheus: prom(), victoriaMetrics: stack.urls.victoriaMetrics!, addedLabels: ['cluster'], dedupIntervalMs: scrapeMs, settleMs: 60_000 });
   const msText = (v: number): string => `${v.toFixed(0)} ms`;
   const p50p99 = (v: readonly number[]): string => `p50 ${msText(quantile(v, 0.5))} / p99 ${msText(quantile(v, 0.99))}`;
   const rules = f.rules.map((r) => `${r.record}: ${p50p99(r.recorded)} recorded vs ${p50p99(r.raw)} as its expression`);

@@ -148,6 +148,8 @@ export interface LongTermCopyOptions extends SampleWindow {
   readonly addedLabels: readonly string[];
   /** How long to keep comparing while samples are missing, in ms. */
   readonly settleMs: number;
+  /** VictoriaMetrics's `-dedup.minScrapeInterval`, in ms (the stack sets it to the scrape interval). */
+  readonly dedupIntervalMs: number;
 }
 
 /**
@@ -160,7 +162,7 @@ export async function longTermCopy(o: LongTermCopyOptions): Promise<SampleCompar
   const reference = await prometheusSamples(o.prometheus, o, { withoutNaN: true });
   const until = Date.now() + o.settleMs;
   for (;;) {
-    const c = compareSamples(reference, await victoriaMetricsSamples(o.victoriaMetrics, o, o.addedLabels));
+    const c = compareSamples(reference, await victoriaMetricsSamples(o.victoriaMetrics, o, o.addedLabels), { dedupIntervalMs: o.dedupIntervalMs });
     if (c.missing === 0 || Date.now() >= until) {
       return c;
     }
@@ -172,7 +174,7 @@ export async function longTermCopy(o: LongTermCopyOptions): Promise<SampleCompar
 export interface SampleComparison {
   /** Series compared (those the reference holds in the window). */
   readonly series: number;
-  /** Samples the reference holds in the window. */
+  /** Samples the reference holds in the window (those the copy's deduplication keeps). */
   readonly samples: number;
   /** Reference samples (series and timestamp) the copy does not hold. */
   readonly missing: number;
@@ -184,26 +186,51 @@ export interface SampleComparison {
   readonly extraExamples: readonly string[];
 }
 
-/** Compares two stores' samples per series and timestamp: the copy should hold every sample of the reference. */
-export function compareSamples(reference: ReadonlyMap<string, readonly number[]>, copy: ReadonlyMap<string, readonly number[]>): SampleComparison {
+/**
+ * The samples a store deduplicating at `intervalMs` keeps of `times` (ascending): VictoriaMetrics's
+ * `-dedup.minScrapeInterval` keeps, of the samples of each window (k-1)·interval < t ≤ k·interval, the
+ * last one. Two scrapes of one target fall in one window when a late scrape crosses a window's end.
+ */
+export function dedupedTimes(times: readonly number[], intervalMs: number): number[] {
+  const kept = new Map<number, number>();
+  for (const t of times) {
+    kept.set(Math.ceil(t / intervalMs), t);
+  }
+  return [...kept.values()];
+}
+
+/** Options of {@link compareSamples}. */
+export interface CompareOptions {
+  /**
+   * The copy's deduplication interval in ms: the reference's samples are first reduced to those the
+   * copy keeps ({@link dedupedTimes}).
+   * @default 0 (no deduplication: every sample must be there)
+   */
+  readonly dedupIntervalMs?: number;
+}
+
+/** Compares two stores' samples per series and timestamp: the copy should hold every sample of the reference (that its deduplication keeps). */
+export function compareSamples(reference: ReadonlyMap<string, readonly number[]>, copy: ReadonlyMap<string, readonly number[]>, options: CompareOptions = {}): SampleComparison {
+  const dedupIntervalMs = options.dedupIntervalMs ?? 0;
   let samples = 0;
   let missing = 0;
   let extra = 0;
   const examples: string[] = [];
   const extraExamples: string[] = [];
-  for (const [key, times] of reference) {
+  for (const [key, all] of reference) {
+    const times = dedupIntervalMs > 0 ? dedupedTimes(all, dedupIntervalMs) : all;
     samples += times.length;
     const got = new Set(copy.get(key) ?? []);
     const lost = times.filter((t) => !got.has(t));
     missing += lost.length;
-    const want = new Set(times);
+    const want = new Set(all);
     const more = [...got].filter((t) => !want.has(t));
     extra += more.length;
     if (lost.length > 0 && examples.length < 5) {
       examples.push(`${key}: ${lost.length} of ${times.length} missing (first at ${new Date(lost[0]).toISOString()})`);
     }
     if (more.length > 0 && extraExamples.length < 5) {
-      extraExamples.push(`${key}: ${more.length} extra (first at ${new Date(more[0]).toISOString()}; reference ${times.length} from ${new Date(times[0] ?? 0).toISOString()})`);
+      extraExamples.push(`${key}: ${more.length} extra (first at ${new Date(more[0]).toISOString()}; reference ${all.length} from ${new Date(all[0] ?? 0).toISOString()})`);
     }
   }
   return { series: reference.size, samples, missing, extra, examples, extraExamples };
