@@ -5,6 +5,7 @@ import * as logs from '@grafana/grafana-foundation-sdk/logs';
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { DATASOURCE_NAMES, DatasourceUid } from './datasources';
@@ -56,6 +57,8 @@ export const Unit = {
   CELSIUS: units.Celsius,
   WATTS: units.Watt,
   HERTZ: units.Hertz,
+  /** A Unix time in ms, shown as a date and time. */
+  DATE_TIME: units.DatetimeISO,
 } as const;
 
 /** Template variable names the presets define. */
@@ -153,7 +156,7 @@ function withTargets<P extends { withTarget(t: Query): P; datasource(d: common.D
 // ---------------------------------------------------------------------------------------------
 // Panels
 
-export type Panel = timeseries.PanelBuilder | stat.PanelBuilder | logs.PanelBuilder;
+export type Panel = timeseries.PanelBuilder | stat.PanelBuilder | logs.PanelBuilder | table.PanelBuilder;
 
 /** Layout and text shared by every panel preset. */
 export interface PanelOptions {
@@ -278,6 +281,52 @@ export function statPanel(title: string, unit: string, queries: readonly Query[]
   return withTargets(panel, queries, METRICS_DS);
 }
 
+/** One column of a {@link tablePanel} from an instant query whose result rows join on the table's label columns. */
+export interface TableColumn {
+  readonly header: string;
+  readonly expr: string;
+  /** Only the query's labels are shown (e.g. a `state` label it sets); its value column is hidden. @default false */
+  readonly labelsOnly?: boolean;
+}
+
+/** Options of {@link tablePanel}. */
+export interface TableOptions extends PanelOptions {
+  /** The label columns, in display order (the queries aggregate by them; the table's rows are their values). */
+  readonly keys: readonly { readonly label: string; readonly header: string }[];
+  readonly columns: readonly TableColumn[];
+  /** The unit of every value column (the schema types per-field overrides as objects, so one unit per table). @default Unit.NONE */
+  readonly unit?: string;
+}
+
+/**
+ * A table: one row per key (label values), one column per instant query, merged by Grafana's
+ * `merge` transformation; the queries' Time column hidden, the value columns named.
+ */
+export function tablePanel(title: string, opts: TableOptions): table.PanelBuilder {
+  const queries = opts.columns.map((c) => promQuery(c.expr, c.header, { instant: true }).format(prometheus.PromQueryFormat.Table));
+  const valueField = (i: number): string => `Value #${refId(i)}`;
+  const shown = opts.columns.flatMap((c, i) => (c.labelsOnly === true ? [] : [{ field: valueField(i), header: c.header }]));
+  const hidden = opts.columns.flatMap((c, i) => (c.labelsOnly === true ? [valueField(i)] : []));
+  const panel = new table.PanelBuilder()
+    .title(title)
+    .unit(opts.unit ?? Unit.NONE)
+    .span(opts.width ?? 24)
+    .height(opts.height ?? 8)
+    .showHeader(true)
+    .cellHeight(common.TableCellHeight.Sm)
+    .withTransformation({ id: 'merge', options: {} })
+    .withTransformation({
+      id: 'organize',
+      options: {
+        excludeByName: Object.fromEntries(['Time', ...hidden].map((f) => [f, true])),
+        indexByName: Object.fromEntries([...opts.keys.map((k) => k.label), ...shown.map((c) => c.field)].map((name, i) => [name, i])),
+        renameByName: Object.fromEntries([...opts.keys.map((k) => [k.label, k.header]), ...shown.map((c) => [c.field, c.header])]),
+      },
+    });
+  if (opts.description !== undefined) panel.description(opts.description);
+  return withTargets(panel, queries, METRICS_DS);
+}
+
 /** A logs panel on Loki queries (time, labels on demand, details, newest first). */
 export function logsPanel(title: string, queries: readonly loki.DataqueryBuilder[], opts: PanelOptions = {}): logs.PanelBuilder {
   const panel = new logs.PanelBuilder()
@@ -329,7 +378,10 @@ export interface DashboardOptions {
    * The `namespace` variable: a single namespace selected by default (`default`), or a
    * multi-select defaulting to All (queries then match `namespace=~"$namespace"`).
    */
-  readonly namespace: { readonly default: string } | { readonly multi: true };
+  readonly namespace: ({ readonly default: string } | { readonly multi: true }) & {
+    /** Where its values come from. @default label_values(up, namespace): the namespaces with scrape targets */
+    readonly values?: string;
+  };
   /** Adds a multi-select `job` variable with this `label_values(…)` query. */
   readonly job?: string;
   /** More query variables, after `namespace` and `job`. */
@@ -405,7 +457,7 @@ export function dashboard(uid: string, title: string, opts: DashboardOptions): d
   // Fed by the `cluster` external label (set on every series Prometheus remote-writes); All by default.
   builder.withVariable(queryVariable(Var.CLUSTER, 'Cluster', labelValues('up', Var.CLUSTER), true));
   const ns = opts.namespace;
-  builder.withVariable(queryVariable(Var.NAMESPACE, 'Namespace', clusterScoped(labelValues('up', 'namespace')), 'multi' in ns, 'default' in ns ? ns.default : undefined));
+  builder.withVariable(queryVariable(Var.NAMESPACE, 'Namespace', clusterScoped(ns.values ?? labelValues('up', 'namespace')), 'multi' in ns, 'default' in ns ? ns.default : undefined));
   if (opts.job !== undefined) {
     builder.withVariable(queryVariable(Var.JOB, 'Job', clusterScoped(opts.job), true));
   }

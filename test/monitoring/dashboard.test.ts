@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { DatasourceUid } from '../../src/monitoring/datasources';
 import { prometheusDashboards } from '../../src/components/prometheus/dashboards';
+import { TRAINING_JOBS_UID } from '../../src/components/kube-state-metrics/training-jobs';
 import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
 import {
@@ -155,12 +156,14 @@ describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, conf
   const ctx = contextOf(config);
   const defs = allDashboards(ctx);
 
-  test('there are the seven dashboards, in their folders', () => {
+  test('there are the eight dashboards, in their folders', () => {
     expect(defs.map((d) => [d.uid, d.folder])).toEqual([
       ['fl-training-overview', DashboardFolder.FL],
       ['fl-clients', DashboardFolder.FL],
       ['fl-gpus', DashboardFolder.INFRASTRUCTURE],
       ['fl-cluster-resources', DashboardFolder.INFRASTRUCTURE],
+      // Its uid is the one the 3-tier training monitor guide embeds.
+      [TRAINING_JOBS_UID, DashboardFolder.FL],
       ['fl-stack-health', DashboardFolder.STACK],
       ['fl-logs', DashboardFolder.LOGS],
       // The central profile's (Thanos Rule's mixin): the sites of the federation, over Thanos Query.
@@ -287,7 +290,9 @@ describe.each(Object.entries(CONFIGS))('all dashboards, config %s', (_name, conf
       const cluster = vars.find((v) => v.name === 'cluster')!;
       expect(cluster).toMatchObject({ type: 'query', query: 'label_values(up, cluster)', multi: true, includeAll: true, allValue: '.*', current: { value: ['$__all'] } });
       const ns = vars.find((v) => v.name === 'namespace')!;
-      expect(ns).toMatchObject({ type: 'query', query: 'label_values(up{cluster=~"$cluster"}, namespace)', datasource: { type: 'prometheus', uid: '${datasource}' } });
+      // The training jobs' namespaces are those with Jobs (training pods need not be scrape targets).
+      const nsQuery = def.uid === TRAINING_JOBS_UID ? 'kube_job_info{job="kube-state-metrics", namespace=~"fl-training", cluster=~"$cluster"}' : 'up{cluster=~"$cluster"}';
+      expect(ns).toMatchObject({ type: 'query', query: `label_values(${nsQuery}, namespace)`, datasource: { type: 'prometheus', uid: '${datasource}' } });
       expect(vars.map((v) => v.name).indexOf('cluster')).toBeLessThan(vars.map((v) => v.name).indexOf('namespace'));
       // Every PromQL query (and query variable but the cluster's own) is scoped to $cluster.
       for (const { target } of targetsOf(def).filter((t) => t.target.datasource?.type === 'prometheus')) {
