@@ -11,6 +11,7 @@ import type { ManifestObject } from './common/manifest';
 import type { ScrapeConfig } from './common/scrape-config';
 import { expectedObjectsOf, type ExpectedObjects } from './health/expected';
 import { collectMonitoring } from './monitoring/collect';
+import { readExtensionFiles } from './extensions';
 
 /** Kinds that live outside namespaces: cdk8s would otherwise stamp the chart's namespace on them. */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'RuntimeClass', 'PriorityClass']);
@@ -48,7 +49,7 @@ export function policyTargets(config: StackConfig, components: readonly Componen
  * file) per enabled component, each built by its component spec from the context resolved here.
  */
 export function buildStack(app: App, config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): StackBuild {
-  const monitoring = collectMonitoring(config, components);
+  const monitoring = collectMonitoring(config, components, readExtensionFiles(config));
   const topology = stackTopology(config, components);
   let scrapeJobs: readonly ScrapeConfig[] | undefined;
   const ctx: BuildContext = {
@@ -76,7 +77,7 @@ export function buildStack(app: App, config: StackConfig, components: readonly C
     component.build(c, ctx);
     charts.push(c);
   }
-  const warnings = components.flatMap((c) => c.warnings?.(config) ?? []);
+  const warnings = [...components.flatMap((c) => c.warnings?.(config) ?? []), ...monitoring.warnings];
 
   for (const c of charts) {
     for (const obj of c.node.findAll().filter(ApiObject.isApiObject)) {

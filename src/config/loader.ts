@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { DEFAULTS, PROFILE_OVERLAYS } from './profiles';
@@ -301,5 +302,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
     throw new ConfigError([{ path: '(file)', value: file, message: `cannot read STACK_CONFIG: ${(err as Error).message}` }], file);
   }
   const overrides = parseConfigText(decodeConfigText(bytes, file), file);
-  return resolveConfig({ profile, overrides, source: file });
+  const config = resolveConfig({ profile, overrides, source: file });
+  // The user's rule files and dashboards are named relative to the config file.
+  const fromFile = (paths: readonly string[]): string[] => paths.map((p) => resolve(dirname(file), p));
+  return { ...config, extensions: { ruleFiles: fromFile(config.extensions.ruleFiles), dashboards: fromFile(config.extensions.dashboards) } };
 }

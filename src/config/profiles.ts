@@ -16,6 +16,7 @@ export const DEFAULTS: StackConfig = {
   evaluationInterval: '30s',
   // The generated runbook pages, relative to the repository; set an http(s) URL where they are served.
   runbookBaseUrl: 'docs/runbooks',
+  extensions: { ruleFiles: [], dashboards: [] },
   prometheus: {
     enabled: true,
     replicas: 1,

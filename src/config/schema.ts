@@ -54,6 +54,20 @@ export const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'ku
 const ownNamespace = dnsLabel.refine((v) => !(RESERVED_NAMESPACES as readonly string[]).includes(v), {
   message: `is reserved (${RESERVED_NAMESPACES.join(', ')}): the stack sets Pod Security labels and default-deny policies on its namespaces`,
 });
+/** How many rule files, and how many dashboards, `extensions` may name. */
+export const MAX_EXTENSION_FILES = 50;
+/** A file path of `extensions`: a file name ending as its kind's, no NUL or line break. */
+function extensionPath(ending: RegExp, what: string) {
+  return z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((v) => !/[\0\r\n]/.test(v), { message: 'must be a file path (no NUL or line break)', abort: true })
+    .refine((v) => ending.test(v), { message: `must name a ${what} file` })
+    .refine((v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(v.split(/[\\/]/).pop()!.replace(ending, '')), {
+      message: 'its file name must be letters, digits, . _ - (it names the deployed file)',
+    });
+}
 const LABEL_KEY_RULE = 'a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ .';
 const labelKey = z.string().refine(isLabelKey, { message: `must be ${LABEL_KEY_RULE}` });
 const labelValue = z.string().refine(isLabelValue, { message: 'must be a Kubernetes label value: up to 63 of A-Z a-z 0-9 - _ ., starting and ending alphanumeric' });
@@ -562,6 +576,17 @@ export const StackConfigSchema = z
      */
     runbookBaseUrl: z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^[a-z0-9_-]+(\/(?!\.+(\/|$))[a-z0-9._-]+)*$/)], {
       message: 'must be an http(s) URL or a repository-relative path such as docs/runbooks',
+    }),
+    /**
+     * The user's own Prometheus rule files and Grafana dashboards, checked like the stack's (a rule file
+     * or dashboard that does not parse is refused; a metric the catalog does not know is a warning) and
+     * deployed beside them. Relative paths are relative to the STACK_CONFIG file's directory.
+     */
+    extensions: z.strictObject({
+      /** Prometheus rule files (`groups:` YAML, `.yaml`/`.yml`); Prometheus loads each as `user-<name>.rules.yaml`. @default [] */
+      ruleFiles: z.array(extensionPath(/\.ya?ml$/, '.yaml or .yml')).max(MAX_EXTENSION_FILES),
+      /** Grafana dashboard JSON models (`.json`), provisioned into the folder `Custom`. @default [] */
+      dashboards: z.array(extensionPath(/\.json$/, '.json')).max(MAX_EXTENSION_FILES),
     }),
     prometheus: z.strictObject({
       ...componentBase,

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { DEFAULTS } from '../config/profiles';
 import type { StackConfig } from '../config/schema';
 import { MetricCatalog } from './catalog';
+import { checkExtensions, type ExtensionFile } from './extensions';
 import { RuleScope, type DashboardDef, type Mixin, type MixinContext, type MonitoredComponent, type ProvisionedDashboard } from './mixin';
 import { promtoolTests, type AlertRuleProps, type RuleGroupBuilder } from './rules';
 
@@ -20,7 +21,18 @@ export interface MonitoringOutput {
   readonly dashboardDefs: readonly DashboardDef[];
   /** Every shipped alert with its group and rule file, for the runbooks and the alert table. */
   readonly alerts: readonly ShippedAlert[];
+  /** What a reviewer should know of the user's extensions (metrics the catalog does not know). */
+  readonly warnings: readonly string[];
 }
+
+/** The user's rule files and dashboards, as read (`extensions` of the config). */
+export interface ExtensionFiles {
+  readonly ruleFiles: readonly ExtensionFile[];
+  readonly dashboards: readonly ExtensionFile[];
+}
+
+/** No user extensions. */
+export const NO_EXTENSIONS: ExtensionFiles = { ruleFiles: [], dashboards: [] };
 
 /** An alert as shipped: its definition and where it lives. */
 export interface ShippedAlert {
@@ -45,7 +57,7 @@ export function fullCatalog(components: readonly MonitoredComponent[], config: S
  * rules first (their series are known to all), then alerts and dashboards. Everything is checked as
  * it is built (see RuleGroupBuilder).
  */
-export function collectMonitoring(config: StackConfig, components: readonly MonitoredComponent[]): MonitoringOutput {
+export function collectMonitoring(config: StackConfig, components: readonly MonitoredComponent[], extensions: ExtensionFiles = NO_EXTENSIONS): MonitoringOutput {
   const catalog = fullCatalog(components, config);
   const deployedComponents = components.filter((c) => c.enabled(config));
   const enabled = mixinsOf(deployedComponents);
@@ -65,8 +77,10 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
   const withRows: MixinContext = { ...base, stackHealthRows: enabled.flatMap((m) => m.stackHealthRows?.(base) ?? []) };
   const dashboardDefs: DashboardDef[] = [];
   const alerts: ShippedAlert[] = [];
+  const groupNames = new Set<string>();
   for (const m of enabled) {
     const groups = [...(recordingGroups.get(m.name) ?? []), ...(m.alertingRules?.(base) ?? [])];
+    groups.forEach((g) => groupNames.add(g.name));
     if (groups.length > 0) {
       const file = `${m.name}.rules.yaml`;
       alerts.push(...groups.flatMap((g) => g.alertRules.map((rule) => ({ rule, group: g.name, ruleFile: file }))));
@@ -85,6 +99,22 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
     dashboardDefs.push(...(m.dashboards?.(withRows) ?? []));
   }
   const dashboards = dashboardDefs.map((d) => ({ uid: d.uid, folder: d.folder, json: `${JSON.stringify(d.json, null, 2)}\n` }));
+  // The user's own, checked against the stack's names and catalog; Prometheus evaluates their rules.
+  const user = checkExtensions(extensions, {
+    catalog,
+    recorded,
+    groups: groupNames,
+    dashboardUids: new Set(dashboardDefs.map((d) => d.uid)),
+  });
   let ruleTests: Readonly<Record<string, string>> | undefined;
-  return { catalog, ruleFiles, federationRuleNames, ruleTests: () => (ruleTests ??= Object.fromEntries(testRenderers.map((render) => render()))), dashboards, dashboardDefs, alerts };
+  return {
+    catalog,
+    ruleFiles: { ...ruleFiles, ...user.ruleFiles },
+    federationRuleNames,
+    ruleTests: () => (ruleTests ??= Object.fromEntries(testRenderers.map((render) => render()))),
+    dashboards: [...dashboards, ...user.dashboards],
+    dashboardDefs,
+    alerts,
+    warnings: user.warnings,
+  };
 }

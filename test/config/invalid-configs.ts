@@ -91,6 +91,9 @@ export const INVALID: [string, Record<string, unknown>, string][] = [
   ['deeply nested bad cpu limit', { fl: { client: { resources: { limits: { cpu: 'lots' } } } } }, 'fl.client.resources.limits.cpu: must be a CPU quantity such as 100m or 0.5 (got "lots")'],
   ['route to a missing receiver', { alertmanager: { routes: { critical: 'nobody', warning: null, info: null } } }, "alertmanager.routes.critical: names receiver 'nobody', which is not in alertmanager.receivers (got \"nobody\")"],
   // Onboarded namespaces (issue 16): a list of names or 'all', never the stack's own.
+  ['user rule file of another kind', { extensions: { ruleFiles: ['team/rules.json'] } }, 'extensions.ruleFiles.0: must name a .yaml or .yml file (got "team/rules.json")'],
+  ['user dashboard whose name would need escaping', { extensions: { dashboards: ['boards/a b.json'] } }, 'extensions.dashboards.0: its file name must be letters, digits, . _ - (it names the deployed file) (got "boards/a b.json")'],
+  ['user rule file path with a line break', { extensions: { ruleFiles: ['a\nb.yaml'] } }, 'extensions.ruleFiles.0: must be a file path (no NUL or line break) (got "a\\nb.yaml")'],
   ['onboarded namespaces neither a list nor all', { prometheus: { onboardedNamespaces: 'everything' } }, "prometheus.onboardedNamespaces: must be 'all' or a list of namespace names (got \"everything\")"],
   ['onboarded namespace with upper case', { prometheus: { onboardedNamespaces: ['Team-A'] } }, 'prometheus.onboardedNamespaces.0: must be a lowercase RFC 1123 name (got "Team-A")'],
   ['onboarded namespace that is the stack\'s own', { prometheus: { onboardedNamespaces: ['fl-training'] } }, "prometheus.onboardedNamespaces.0: namespace 'fl-training' is the stack's own (namespaces.training): it is scraped already (got \"fl-training\")"],
