@@ -68,6 +68,8 @@ export const Var = {
   /** The `cluster` external label: one central store holds many clusters' series. */
   CLUSTER: 'cluster',
   NAMESPACE: 'namespace',
+  /** The `site` label the site agents put on every series they ship (cross-silo). */
+  SITE: 'site',
   JOB: 'job',
   SEARCH: 'search',
 } as const;
@@ -80,6 +82,12 @@ const LOGS_DS: common.DataSourceRef = { type: 'loki', uid: `\${${Var.LOKI}}` };
  */
 const CLUSTER_MATCHER = `${Var.CLUSTER}=~"$${Var.CLUSTER}"`;
 
+
+/**
+ * The matcher of the `site` variable for the selectors of a dashboard with `sites: true`: All (`.*`)
+ * also matches the series of the central cluster, which carry no `site` label.
+ */
+export const SITE_SCOPE: Readonly<Record<string, string>> = { [Var.SITE]: `~$${Var.SITE}` };
 
 /** The metrics datasource a config provisions as default: Prometheus, else VictoriaMetrics. */
 export function defaultMetricsDatasource(config: StackConfig): DatasourceUid {
@@ -382,6 +390,8 @@ export interface DashboardOptions {
     /** Where its values come from. @default label_values(up, namespace): the namespaces with scrape targets */
     readonly values?: string;
   };
+  /** Adds the multi-select `site` variable (the sites that ship series); its queries select with {@link SITE_SCOPE}. @default false */
+  readonly sites?: boolean;
   /** Adds a multi-select `job` variable with this `label_values(…)` query. */
   readonly job?: string;
   /** More query variables, after `namespace` and `job`. */
@@ -458,6 +468,9 @@ export function dashboard(uid: string, title: string, opts: DashboardOptions): d
   builder.withVariable(queryVariable(Var.CLUSTER, 'Cluster', labelValues('up', Var.CLUSTER), true));
   const ns = opts.namespace;
   builder.withVariable(queryVariable(Var.NAMESPACE, 'Namespace', clusterScoped(ns.values ?? labelValues('up', 'namespace')), 'multi' in ns, 'default' in ns ? ns.default : undefined));
+  if (opts.sites === true) {
+    builder.withVariable(queryVariable(Var.SITE, 'Site', clusterScoped(labelValues('up', Var.SITE)), true));
+  }
   if (opts.job !== undefined) {
     builder.withVariable(queryVariable(Var.JOB, 'Job', clusterScoped(opts.job), true));
   }

@@ -131,8 +131,9 @@ async function startExporter(): Promise<Exporter> {
 }
 
 /** Query's instant-query result (deduplicated over the replicas). */
-async function query(url: string, promql: string, dedup = true): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}&dedup=${dedup}&partial_response=true`, { signal: AbortSignal.timeout(5000) });
+async function query(url: string, promql: string, dedup = true, time?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const at = time === undefined ? '' : `&time=${time}`;
+  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}&dedup=${dedup}&partial_response=true${at}`, { signal: AbortSignal.timeout(5000) });
   const body = (await res.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
   // (A range-vector query answers with `values` in place of `value`.)
   if (body.status !== 'success') throw new Error(`query ${promql}: ${JSON.stringify(body)}`);
@@ -373,6 +374,28 @@ test('every query of the Sites dashboard runs through Query without error and re
       });
     }
   }
+});
+
+test('the FL clients dashboard through Query: its site variable lists every site; one site picked shows that site\'s client alone', async () => {
+  const def = collectMonitoring(central, COMPONENTS).dashboardDefs.find((d) => d.uid === 'fl-clients')!;
+  const variables = (def.json.templating as { list: { name: string; query?: string }[] }).list;
+  const siteQuery = /^label_values\((.*), site\)$/.exec(variables.find((v) => v.name === 'site')!.query!)![1]!.replace('$cluster', '.*');
+  const listed = (await (await fetch(`${queryUrl}/api/v1/label/site/values?${new URLSearchParams({ 'match[]': siteQuery })}`)).json()) as { data: string[] };
+  expect({ siteQuery, sites: [...listed.data].sort() }).toEqual({ siteQuery, sites: [...SITES] });
+  const fits = (def.json.panels as { title: string; targets?: { expr: string }[] }[]).find((p) => p.title === 'Fits completed')!.targets![0]!.expr;
+  const substitute = (site: string): string =>
+    fits.replace(/\$(\w+)/g, (m, name: string) => ({ cluster: '.*', namespace: 'fl-training', site, client: '.*' })[name] ?? m);
+  // One evaluation time for every query: the counters move between requests.
+  const t = Date.now() / 1000;
+  const own = Object.fromEntries(await Promise.all(SITES.map(async (site) => [site, Number((await query(queryUrl, `${SERIES}{site="${site}"}`, true, t))[0]!.value[1])] as const)));
+  for (const site of SITES) {
+    const rows = await query(queryUrl, substitute(site), true, t);
+    expect(rows.map((r) => [r.metric.pod, r.metric.client_index, Number(r.value[1])])).toEqual([['fl-client-0', '0', own[site]]]);
+  }
+  // All: the three sites' clients (one pod name at every site) add up.
+  const all = await query(queryUrl, substitute('.*'), true, t);
+  expect(all.map((r) => Number(r.value[1]))).toEqual([SITES.reduce((sum, site) => sum + own[site]!, 0)]);
+  console.log(`cross-silo: FL clients dashboard by site: ${SITES.map((site) => `${site} ${own[site]} fits`).join(', ')}; All ${all[0]!.value[1]}`);
 });
 
 test('the health CLI\'s probes of Thanos and vmagent pass against the real programs', async () => {

@@ -9,6 +9,7 @@ import {
   labelValues,
   promQuery,
   recordedSel,
+  SITE_SCOPE,
   statPanel,
   timeseriesPanel,
   Unit,
@@ -19,9 +20,10 @@ import { sel } from '../../monitoring/selectors';
 
 const S = ComponentName.FL_SERVER;
 const C = ComponentName.FL_CLIENT;
-const NS = { namespace: '$namespace' };
+/** The selected namespace's series, of the selected sites (a site's clients ship theirs with a `site` label). */
+const NS = { namespace: '$namespace', ...SITE_SCOPE };
 /** Client panels: the pods picked in the `client` variable. */
-const CLIENTS = { namespace: '$namespace', pod: '~$client' };
+const CLIENTS = { ...NS, pod: '~$client' };
 
 /** The queries of the FL dashboards (layout below). */
 function flQueries(ctx: MixinContext) {
@@ -72,7 +74,7 @@ export function mlflowRunLink(mlflowUrl: string): DataLink {
 export function flDashboards(ctx: MixinContext): DashboardDef[] {
   const q = flQueries(ctx);
   const { thresholds, fl, namespaces, mlflow } = ctx.config;
-  const common = { namespace: { default: namespaces.training }, metricsDatasource: defaultMetricsDatasource(ctx.config) } as const;
+  const common = { namespace: { default: namespaces.training }, sites: true, metricsDatasource: defaultMetricsDatasource(ctx.config) } as const;
 
   const overview = dashboard('fl-training-overview', 'FL training overview', {
     ...common,

@@ -21,6 +21,14 @@ describe('FL dashboards', () => {
     expect(dashboardsProblems(flDashboards(contextOf(resolveConfig(), [])), contextOf(resolveConfig(), []))).toEqual([]);
   });
 
+  test('a site variable (the sites that ship series) scopes every query of both dashboards; All also matches the central series without the label', () => {
+    for (const def of [overview, clients]) {
+      expect(variable(def, 'site')).toMatchObject({ type: 'query', query: 'label_values(up, site)', multi: true, includeAll: true, allValue: '.*' });
+      const unscoped = exprsOf(def).filter((e) => !e.includes('site=~"$site"'));
+      expect(unscoped).toEqual([]);
+    }
+  });
+
   test('the overview has the seed panels', () => {
     const titles = panelsOf(overview).map((p) => `${p.type}:${p.title}`);
     expect(titles).toEqual(
@@ -57,28 +65,28 @@ describe('FL dashboards', () => {
       'fl_model_parameters',
       'fl_training_info',
     ]) {
-      expect(metrics).toContain(`${m}{job="fl-server", namespace="$namespace"}`);
+      expect(metrics).toContain(`${m}{job="fl-server", namespace="$namespace", site=~"$site"}`);
     }
   });
 
   test('loss panel: training and evaluation loss with explicit legends', () => {
     expect(panel(overview, 'Loss').targets!.map((t) => [t.expr, t.legendFormat])).toEqual([
-      ['max(fl_train_loss{job="fl-server", namespace="$namespace"})', 'training loss'],
-      ['max(fl_eval_loss{job="fl-server", namespace="$namespace"})', 'evaluation loss'],
+      ['max(fl_train_loss{job="fl-server", namespace="$namespace", site=~"$site"})', 'training loss'],
+      ['max(fl_eval_loss{job="fl-server", namespace="$namespace", site=~"$site"})', 'evaluation loss'],
     ]);
   });
 
   test('round duration p95 uses the recorded series when some mixin records it', () => {
-    expect(panel(overview, 'Round duration p95').targets![0]!.expr).toBe('max(namespace:fl_round_duration_seconds:p95{namespace="$namespace"})');
+    expect(panel(overview, 'Round duration p95').targets![0]!.expr).toBe('max(namespace:fl_round_duration_seconds:p95{namespace="$namespace", site=~"$site"})');
     const [fallback] = flDashboards(contextOf(resolveConfig(), [])) as [DashboardDef];
     expect(panel(fallback, 'Round duration p95').targets![0]!.expr).toBe(
-      'histogram_quantile(0.95, sum by (le, namespace) (rate(fl_round_duration_seconds_bucket{job="fl-server", namespace="$namespace"}[$__rate_interval])))',
+      'histogram_quantile(0.95, sum by (le, namespace) (rate(fl_round_duration_seconds_bucket{job="fl-server", namespace="$namespace", site=~"$site"}[$__rate_interval])))',
     );
   });
 
   test('client failures are counted per phase and interval', () => {
     expect(panel(overview, 'Client failures by phase').targets![0]).toMatchObject({
-      expr: 'sum by (phase) (increase(fl_client_failures_total{job="fl-server", namespace="$namespace"}[$__rate_interval]))',
+      expr: 'sum by (phase) (increase(fl_client_failures_total{job="fl-server", namespace="$namespace", site=~"$site"}[$__rate_interval]))',
       legendFormat: '{{phase}}',
     });
   });
@@ -109,19 +117,19 @@ describe('FL dashboards', () => {
     expect(variable(clients, 'client')).toMatchObject({
       type: 'query',
       multi: true,
-      query: 'label_values(fl_client_rounds_total{job="fl-client", namespace="$namespace"}, pod)',
+      query: 'label_values(fl_client_rounds_total{job="fl-client", namespace="$namespace", site=~"$site"}, pod)',
     });
     for (const title of ['Client training loss', 'Client accuracy', 'Fit rate', 'Samples rate', 'Fit duration p95']) {
       const t = panel(clients, title).targets![0]!;
       expect(t.legendFormat).toBe('client {{client_index}} ({{pod}})');
       expect(t.expr).toContain('by (');
       expect(t.expr).toMatch(/pod, client_index\) \(/);
-      expect(t.expr).toContain('{job="fl-client", namespace="$namespace", pod=~"$client"}');
+      expect(t.expr).toContain('{job="fl-client", namespace="$namespace", pod=~"$client", site=~"$site"}');
     }
     expect(panel(clients, 'Fit rate').targets![0]!.expr).toContain('rate(fl_client_rounds_total{');
     expect(panel(clients, 'Samples rate').targets![0]!.expr).toContain('rate(fl_client_samples_total{');
     expect(panel(clients, 'Fit duration p95').targets![0]!.expr).toBe(
-      'histogram_quantile(0.95, sum by (le, pod, client_index) (rate(fl_client_fit_duration_seconds_bucket{job="fl-client", namespace="$namespace", pod=~"$client"}[$__rate_interval])))',
+      'histogram_quantile(0.95, sum by (le, pod, client_index) (rate(fl_client_fit_duration_seconds_bucket{job="fl-client", namespace="$namespace", pod=~"$client", site=~"$site"}[$__rate_interval])))',
     );
   });
 });
