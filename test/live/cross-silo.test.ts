@@ -16,12 +16,14 @@
  * client_index labels; every query of the generated Sites dashboard returns every site; the health CLI's probes pass against them; a Receive replica holding a copy
  * of a site's series is SIGKILLed mid-run, then every replica is stopped for a while and an agent
  * restarted meanwhile, and not one sample is lost (per series, what the exporter served equals what
- * Query returns, deduplicated) and no agent dropped anything; a site whose agent stops fires the generated
+ * Query returns, deduplicated) and no agent dropped anything; the blocks the replicas cut and upload at
+ * shutdown are served by a restarted Store Gateway (a Query over it alone returns what Query over every
+ * store returns for that time); a site whose agent stops fires the generated
  * SiteStoppedSending in Thanos Rule (the federation's rules over Query), which reaches the
  * Alertmanager API (a loopback stand-in; the routing of the alert is amtool's test).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -179,6 +181,13 @@ const receives: Started[] = [];
 /** How each Receive replica and agent was started (args, HTTP port), to start it again. */
 const launches = new Map<string, { command: string; args: string[]; port: number; readyPath: string }>();
 let storeUrl = '';
+let storeGateway: Started | undefined;
+/** The args and HTTP port of a Query over the Store Gateway alone, and the filesystem bucket. */
+let storeOnlyQueryArgs: string[] = [];
+let storeOnlyQueryPort = 0;
+let bucketDir = '';
+/** When the Receive replicas were stopped (each cuts and uploads its head block then). */
+let receivesStoppedAt = 0;
 /** What reached the Alertmanager API Thanos Rule sends to (a loopback stand-in: POST /api/v2/alerts). */
 const alertsReceived: { labels: Record<string, string> }[] = [];
 let alertmanagerServer: Server | undefined;
@@ -245,8 +254,17 @@ beforeAll(async () => {
     '0.0.0.0:10901': `${LOOPBACK}:${store.grpc}`,
     '/var/thanos/data': join(dir, 'thanos-store-0'),
   });
-  storeUrl = (await start('thanos-store-0', tool('thanos'), storeArgs, { port: store.http, readyPath: '/-/ready', timeoutMs: 90_000 })).url;
+  storeGateway = await launch('thanos-store-0', tool('thanos'), storeArgs, store.http, '/-/ready');
+  storeUrl = storeGateway.url;
   const q = { http: await freePort(), grpc: await freePort() };
+  // A Query over the Store Gateway alone (the generated args without Receive's endpoints): what the bucket serves.
+  const sq = { http: await freePort(), grpc: await freePort() };
+  storeOnlyQueryArgs = rewrite(
+    argsOf(centralObjects, 'Deployment', 'thanos-query').filter((a) => !a.startsWith('--endpoint=') || a.includes(`thanos-store.${ns}.svc`)),
+    { ...dns, '0.0.0.0:10902': `${LOOPBACK}:${sq.http}`, '0.0.0.0:10901': `${LOOPBACK}:${sq.grpc}` },
+  );
+  storeOnlyQueryPort = sq.http;
+  bucketDir = join(dir, 'bucket');
   const queryArgs = rewrite(argsOf(centralObjects, 'Deployment', 'thanos-query'), { ...dns, '0.0.0.0:10902': `${LOOPBACK}:${q.http}`, '0.0.0.0:10901': `${LOOPBACK}:${q.grpc}` });
   queryUrl = (await start('thanos-query', tool('thanos'), queryArgs, { port: q.http, readyPath: '/-/ready', timeoutMs: 90_000 })).url;
 
@@ -419,6 +437,7 @@ test('not one sample is lost: a Receive replica killed mid-run (replication fact
   // Then the whole central store is down for a while, and site-a's agent restarts meanwhile: the
   // agents keep what the store has not acknowledged in their on-disk queues and send it when it is back.
   const alive = receives.filter((r) => r !== victim);
+  receivesStoppedAt = Date.now();
   await Promise.all(alive.map((r) => r.stop()));
   await new Promise((r) => setTimeout(r, 8_000));
   const servedBeforeRestart = exporters[SITES[0]].served();
@@ -470,6 +489,29 @@ test('not one sample is lost: a Receive replica killed mid-run (replication fact
   }
   console.log(`cross-silo: blocks or samples the agents counted as dropped: ${JSON.stringify(dropped)}`);
   expect(dropped).toEqual(Object.fromEntries(SITES.map((site) => [site, 0])));
+});
+
+test('the Store Gateway serves what Receive uploaded: the blocks cut at shutdown, read from the bucket, answer a Query that has no other store', async () => {
+  // Receive cut and uploaded its head block when it was stopped (the replica killed before gives none).
+  const isBlock = (d: string): boolean => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(d) && existsSync(join(bucketDir, d, 'meta.json'));
+  const blocks = await until('the uploaded blocks in the bucket', 60_000, async () => {
+    const found = readdirSync(bucketDir).filter(isBlock);
+    return found.length >= central.thanos.receive.replicas - 1 ? found : undefined;
+  });
+  // A Store Gateway started now reads the bucket's blocks before it reports ready.
+  await storeGateway!.stop();
+  storeGateway = await restart('thanos-store-0');
+  const storeOnly = (await start('thanos-query-store-only', tool('thanos'), storeOnlyQueryArgs, { port: storeOnlyQueryPort, readyPath: '/-/ready', timeoutMs: 90_000 })).url;
+  // What was written until shortly before the stop (samples in flight then arrive later, into Receive's new head).
+  const t = (receivesStoppedAt - 10_000) / 1000;
+  const count = async (url: string, site: string): Promise<number> => Number((await query(url, `count_over_time(${SERIES}{site="${site}"}[30m])`, true, t))[0]?.value[1] ?? 0);
+  const fromStore = await until('every site\'s samples from the Store Gateway', 60_000, async () => {
+    const got = Object.fromEntries(await Promise.all(SITES.map(async (site) => [site, await count(storeOnly, site)] as const)));
+    return SITES.every((site) => got[site]! > 0) ? got : undefined;
+  });
+  const everywhere = Object.fromEntries(await Promise.all(SITES.map(async (site) => [site, await count(queryUrl, site)] as const)));
+  console.log(`cross-silo: ${blocks.length} blocks uploaded at shutdown; samples until 10 s before it, from the Store Gateway alone ${JSON.stringify(fromStore)}, from Query over every store ${JSON.stringify(everywhere)}`);
+  expect(fromStore).toEqual(everywhere);
 });
 
 test('a site that stops sending fires SiteStoppedSending through the generated federation rules (Thanos Rule over Query), for that site only', async () => {
