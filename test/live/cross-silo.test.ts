@@ -5,11 +5,7 @@
  * site-local FL client exporter through the discovery transform (test/local: kubernetes_sd becomes
  * the static targets discovery would find, so the generated relabelling runs as generated).
  *
- * The Thanos and vmagent flags are the synthesized containers' args with only addresses and paths
- * rewritten: listen addresses and the pods' DNS names to loopback ports, mounted Secrets,
- * ConfigMaps and volumes to a temporary directory, and the site's central URL to Receive replica 0
- * (in a cluster a LoadBalancer spreads the sites over every replica). `$(POD_NAME)` is expanded as
- * the kubelet does.
+ * The processes run the generated flags and configs (test/live/federation.ts says what is rewritten).
  *
  * Asserts: a push without a client certificate is refused; every site's series arrive through Query
  * with its `site` and `tenant` (the client certificate's CommonName) and the generated job, pod and
@@ -22,22 +18,15 @@
  * SiteStoppedSending in Thanos Rule (the federation's rules over Query), which reaches the
  * Alertmanager API (a loopback stand-in; the routing of the alert is amtool's test).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
-import type { ManifestObject } from '../../src/common/manifest';
 import { resolveConfig } from '../../src/config/loader';
 import type { StackConfig } from '../../src/config/schema';
-import { find, synthStack, type K8sObject } from '../helpers';
-import { freePort, start, stopAll, tempDir, type Started } from '../health/processes';
-import type { LocalCluster } from '../local/cluster';
-import { toStatic, type WithDiscovery } from '../local/kubernetes-sd';
-import { localPods } from '../local/pods';
-import { tool } from '../tools';
+import { stopAll, tempDir, type Started } from '../health/processes';
+import { Federation, LOOPBACK, RECEIVE_SERVER_NAME, siteConfig as federationSite } from './federation';
 import { COMPONENTS } from '../../src/component-list';
 import { collectMonitoring } from '../../src/monitoring/collect';
 import { siteSilenceSeconds } from '../../src/components/thanos/sites-mixin';
@@ -47,64 +36,15 @@ import { HealthStatus } from '../../src/health/status';
 import { runProbe } from '../health/probe-runner';
 
 const SITES = ['site-a', 'site-b', 'site-c'] as const;
-/** The name the Receive endpoint's certificate carries; the sites verify it (tlsServerName). */
-const SERVER_NAME = 'receive.central.test';
-const LOOPBACK = '127.0.0.1';
 /** The catalogued FL client series the exporter serves, one sample per scrape. */
 const SERIES = 'fl_client_rounds_total';
 
 const dir = tempDir('cross-silo');
 // Short intervals so that the federation's absence window (derived from them) passes within the test.
-const central = resolveConfig({ profile: 'central', overrides: { scrapeInterval: '2s', evaluationInterval: '2s' } });
-const centralObjects = synthStack(central);
-
-function siteConfig(site: string): StackConfig {
-  return resolveConfig({
-    profile: 'site',
-    overrides: {
-      clusterName: site,
-      scrapeInterval: '2s',
-      evaluationInterval: '2s',
-      fl: { numClients: 1, minClients: 1 },
-      vmagent: { remoteWrite: { url: `https://${SERVER_NAME}:19291/api/v1/receive`, tls: { serverName: SERVER_NAME } } },
-    },
-  });
-}
-
-/** The args of a workload's first container, as synthesized. */
-function argsOf(objects: readonly K8sObject[], kind: string, name: string): string[] {
-  return find([...objects], kind, name).spec.template.spec.containers[0].args as string[];
-}
-
-/** Replaces every key by its value in every arg, longest keys first (an address map, a path map). */
-function rewrite(args: readonly string[], map: Readonly<Record<string, string>>): string[] {
-  const keys = Object.keys(map).sort((a, b) => b.length - a.length);
-  return args.map((arg) => keys.reduce((a, k) => a.split(k).join(map[k]), arg));
-}
-
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
-/** A CA, the Receive endpoint's certificate and one client certificate per site (CommonName = the site). */
-function makeCertificates(): void {
-  const key = (name: string): string[] => ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`];
-  openssl('req', '-x509', ...key('ca'), '-out', 'ca.crt', '-days', '1', '-subj', '/CN=flobs-test-federation-ca');
-  const sign = (name: string, cn: string, ext: string): void => {
-    openssl('req', ...key(name), '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    writeFileSync(join(dir, `${name}.ext`), ext);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
-  };
-  sign('server', SERVER_NAME, `subjectAltName=DNS:${SERVER_NAME},IP:${LOOPBACK}\nextendedKeyUsage=serverAuth\n`);
-  for (const site of SITES) sign(site, site, 'extendedKeyUsage=clientAuth\n');
-}
-
-/** Copies files into `target` (a mounted Secret's directory). */
-function secretDir(target: string, files: Readonly<Record<string, string>>): string {
-  mkdirSync(target, { recursive: true });
-  for (const [name, source] of Object.entries(files)) writeFileSync(join(target, name), readFileSync(join(dir, source)));
-  return target;
-}
+const INTERVALS = { scrapeInterval: '2s', evaluationInterval: '2s' };
+const central = resolveConfig({ profile: 'central', overrides: INTERVALS });
+const federation = new Federation(dir, central, SITES);
+const siteConfig = (site: string): StackConfig => federationSite(site, INTERVALS);
 
 /** An FL client's metrics endpoint that counts the samples it serves (one per scrape of the series). */
 interface Exporter {
@@ -166,7 +106,7 @@ async function until<T>(what: string, timeoutMs: number, check: () => Promise<T 
 function pushWithoutCertificate(port: number): Promise<string> {
   return new Promise((resolvePromise) => {
     const req = request(
-      { host: LOOPBACK, port, path: '/api/v1/receive', method: 'POST', ca: readFileSync(join(dir, 'ca.crt')), servername: SERVER_NAME, timeout: 5000 },
+      { host: LOOPBACK, port, path: '/api/v1/receive', method: 'POST', ca: readFileSync(join(dir, 'ca.crt')), servername: RECEIVE_SERVER_NAME, timeout: 5000 },
       (res) => {
         res.resume();
         resolvePromise(`HTTP ${res.statusCode}`);
@@ -177,97 +117,21 @@ function pushWithoutCertificate(port: number): Promise<string> {
   });
 }
 
-const receives: Started[] = [];
-/** How each Receive replica and agent was started (args, HTTP port), to start it again. */
-const launches = new Map<string, { command: string; args: string[]; port: number; readyPath: string }>();
+const receives = federation.receives;
+const agents = federation.agents;
 let storeUrl = '';
 let storeGateway: Started | undefined;
-/** The args and HTTP port of a Query over the Store Gateway alone, and the filesystem bucket. */
-let storeOnlyQueryArgs: string[] = [];
-let storeOnlyQueryPort = 0;
-let bucketDir = '';
 /** When the Receive replicas were stopped (each cuts and uploads its head block then). */
 let receivesStoppedAt = 0;
 /** What reached the Alertmanager API Thanos Rule sends to (a loopback stand-in: POST /api/v2/alerts). */
 const alertsReceived: { labels: Record<string, string> }[] = [];
 let alertmanagerServer: Server | undefined;
-
-/** Starts a process and remembers how, for {@link restart}. */
-async function launch(name: string, command: string, args: string[], port: number, readyPath: string): Promise<Started> {
-  launches.set(name, { command, args, port, readyPath });
-  return start(name, command, args, { port, readyPath, timeoutMs: 90_000 });
-}
-
-/** Starts a stopped process again with the same args (and so the same data directories). */
-function restart(name: string): Promise<Started> {
-  const l = launches.get(name)!;
-  return start(name, l.command, l.args, { port: l.port, readyPath: l.readyPath, timeoutMs: 90_000 });
-}
 let queryUrl = '';
 const exporters: Record<string, Exporter> = {};
-const agents: Record<string, Started> = {};
-let rwPort0 = 0;
 
 beforeAll(async () => {
-  makeCertificates();
-  // The bucket: Thanos's filesystem provider, in place of the S3-compatible Secret of production.
-  mkdirSync(join(dir, 'bucket'));
-  const objstore = join(dir, 'objstore');
-  mkdirSync(objstore);
-  writeFileSync(join(objstore, central.thanos.objectStorage.key), stringify({ type: 'FILESYSTEM', config: { directory: join(dir, 'bucket') } }));
-  const tls = secretDir(join(dir, 'receive-tls'), { 'tls.crt': 'server.crt', 'tls.key': 'server.key', 'ca.crt': 'ca.crt' });
-
-  const replicas = central.thanos.receive.replicas;
-  const ns = central.namespaces.monitoring;
-  const ports = await Promise.all(Array.from({ length: replicas }, async () => ({ http: await freePort(), grpc: await freePort(), rw: await freePort(), capnproto: await freePort() })));
-  const store = { http: await freePort(), grpc: await freePort() };
-  rwPort0 = ports[0].rw;
-  // The pods' DNS names (the hashring's endpoints, Query's endpoints) → loopback.
-  const dns: Record<string, string> = { [`thanos-store.${ns}.svc:10901`]: `${LOOPBACK}:${store.grpc}` };
-  ports.forEach((p, i) => (dns[`thanos-receive-${i}.thanos-receive-headless.${ns}.svc:10901`] = `${LOOPBACK}:${p.grpc}`));
-  const hashringDir = join(dir, 'hashring');
-  mkdirSync(hashringDir);
-  const hashringText = find([...centralObjects], 'ConfigMap', 'thanos-receive-hashring').data!['hashrings.json'] as string;
-  writeFileSync(join(hashringDir, 'hashrings.json'), rewrite([hashringText], dns)[0]);
-  const mounts = { '/etc/thanos/objstore': objstore, '/etc/thanos/tls': tls, '/etc/thanos/hashring': hashringDir };
-
-  const receiveArgs = argsOf(centralObjects, 'StatefulSet', 'thanos-receive');
-  for (let i = 0; i < replicas; i++) {
-    const pod = `thanos-receive-${i}`;
-    const args = rewrite(
-      receiveArgs.map((a) => a.split('$(POD_NAME)').join(pod)),
-      {
-        ...dns,
-        ...mounts,
-        '0.0.0.0:10902': `${LOOPBACK}:${ports[i].http}`,
-        '0.0.0.0:10901': `${LOOPBACK}:${ports[i].grpc}`,
-        '0.0.0.0:19291': `${LOOPBACK}:${ports[i].rw}`,
-        '127.0.0.1:19391': `${LOOPBACK}:${ports[i].capnproto}`,
-        '/var/thanos/data': join(dir, pod),
-      },
-    );
-    receives.push(await launch(pod, tool('thanos'), args, ports[i].http, '/-/ready'));
-  }
-  const storeArgs = rewrite(argsOf(centralObjects, 'StatefulSet', 'thanos-store'), {
-    ...mounts,
-    '0.0.0.0:10902': `${LOOPBACK}:${store.http}`,
-    '0.0.0.0:10901': `${LOOPBACK}:${store.grpc}`,
-    '/var/thanos/data': join(dir, 'thanos-store-0'),
-  });
-  storeGateway = await launch('thanos-store-0', tool('thanos'), storeArgs, store.http, '/-/ready');
+  ({ queryUrl, storeGateway } = await federation.startCentral());
   storeUrl = storeGateway.url;
-  const q = { http: await freePort(), grpc: await freePort() };
-  // A Query over the Store Gateway alone (the generated args without Receive's endpoints): what the bucket serves.
-  const sq = { http: await freePort(), grpc: await freePort() };
-  storeOnlyQueryArgs = rewrite(
-    argsOf(centralObjects, 'Deployment', 'thanos-query').filter((a) => !a.startsWith('--endpoint=') || a.includes(`thanos-store.${ns}.svc`)),
-    { ...dns, '0.0.0.0:10902': `${LOOPBACK}:${sq.http}`, '0.0.0.0:10901': `${LOOPBACK}:${sq.grpc}` },
-  );
-  storeOnlyQueryPort = sq.http;
-  bucketDir = join(dir, 'bucket');
-  const queryArgs = rewrite(argsOf(centralObjects, 'Deployment', 'thanos-query'), { ...dns, '0.0.0.0:10902': `${LOOPBACK}:${q.http}`, '0.0.0.0:10901': `${LOOPBACK}:${q.grpc}` });
-  queryUrl = (await start('thanos-query', tool('thanos'), queryArgs, { port: q.http, readyPath: '/-/ready', timeoutMs: 90_000 })).url;
-
   // Thanos Rule with the generated federation rules, alerting to a loopback Alertmanager API.
   alertmanagerServer = createServer((req, res) => {
     let body = '';
@@ -278,52 +142,11 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((ok) => alertmanagerServer!.listen(0, LOOPBACK, ok));
-  const amPort = (alertmanagerServer.address() as AddressInfo).port;
-  const rulesDir = join(dir, 'rules');
-  mkdirSync(rulesDir);
-  for (const [name, text] of Object.entries(find([...centralObjects], 'ConfigMap', 'thanos-rule-rules').data!)) writeFileSync(join(rulesDir, name), text as string);
-  const r = { http: await freePort(), grpc: await freePort() };
-  const ruleArgs = rewrite(
-    argsOf(centralObjects, 'StatefulSet', 'thanos-rule').map((a) => a.split('$(POD_NAME)').join('thanos-rule-0')),
-    {
-      '0.0.0.0:10902': `${LOOPBACK}:${r.http}`,
-      '0.0.0.0:10901': `${LOOPBACK}:${r.grpc}`,
-      '/etc/thanos/rules': rulesDir,
-      '/var/thanos/data': join(dir, 'thanos-rule-0'),
-      [`thanos-query.${ns}.svc:10902`]: `${LOOPBACK}:${q.http}`,
-      [`alertmanager.${ns}.svc:9093`]: `${LOOPBACK}:${amPort}`,
-    },
-  );
-  await start('thanos-rule-0', tool('thanos'), ruleArgs, { port: r.http, readyPath: '/-/ready', timeoutMs: 90_000 });
-
+  await federation.startRule((alertmanagerServer.address() as AddressInfo).port);
   for (const site of SITES) {
-    const config = siteConfig(site);
-    const objects = synthStack(config);
-    const siteDir = join(dir, site);
     const exporter = await startExporter();
     exporters[site] = exporter;
-    const agentPort = await freePort();
-    // The site's pods as Kubernetes discovery would list them: its FL client (the exporter) and vmagent itself.
-    const cluster: LocalCluster = {
-      pods: [
-        ...localPods(find(objects, 'StatefulSet', 'fl-client') as ManifestObject, { nodeName: 'local-node', portFor: () => exporter.port }),
-        ...localPods(find(objects, 'StatefulSet', 'vmagent') as ManifestObject, { nodeName: 'local-node', portFor: () => agentPort }),
-      ],
-      services: [],
-    };
-    const scrape = parse(find(objects, 'ConfigMap', 'vmagent-config').data!['scrape.yml']) as { scrape_configs: WithDiscovery[] };
-    const local = { ...scrape, scrape_configs: scrape.scrape_configs.map((job) => toStatic(job, cluster, `${site} scrape.yml`)) };
-    mkdirSync(siteDir);
-    writeFileSync(join(siteDir, 'scrape.yml'), stringify(local));
-    secretDir(join(siteDir, 'secrets', 'vmagent-client-tls'), { 'tls.crt': `${site}.crt`, 'tls.key': `${site}.key`, 'ca.crt': 'ca.crt' });
-    const args = rewrite(argsOf(objects, 'StatefulSet', 'vmagent'), {
-      '/etc/vmagent/config/scrape.yml': join(siteDir, 'scrape.yml'),
-      '/etc/vmagent/secrets': join(siteDir, 'secrets'),
-      '-remoteWrite.tmpDataPath=/queue': `-remoteWrite.tmpDataPath=${join(siteDir, 'queue')}`,
-      '-httpListenAddr=:8429': `-httpListenAddr=${LOOPBACK}:${agentPort}`,
-      [`${SERVER_NAME}:19291`]: `${LOOPBACK}:${rwPort0}`,
-    });
-    agents[site] = await launch(`vmagent-${site}`, tool('vmagent'), args, agentPort, '/health');
+    await federation.startSite(site, siteConfig(site), exporter.port);
   }
 }, 300_000);
 
@@ -335,7 +158,7 @@ afterAll(async () => {
 });
 
 test('Receive refuses a push without a client certificate', async () => {
-  const outcome = await pushWithoutCertificate(rwPort0);
+  const outcome = await pushWithoutCertificate(federation.remoteWritePort);
   console.log(`cross-silo: a push without a client certificate ends with: ${outcome}`);
   expect(outcome).not.toMatch(/^HTTP/);
   expect(outcome).toMatch(/certificate required|handshake|socket hang up|ECONNRESET/i);
@@ -443,11 +266,11 @@ test('not one sample is lost: a Receive replica killed mid-run (replication fact
   const servedBeforeRestart = exporters[SITES[0]].served();
   await agents[SITES[0]].stop();
   const servedAtStop = exporters[SITES[0]].served();
-  agents[SITES[0]] = await restart(agents[SITES[0]].name);
+  agents[SITES[0]] = await federation.restart(agents[SITES[0]].name);
   await new Promise((r) => setTimeout(r, 6_000));
   const queued = await (await fetch(`${agents[SITES[1]].url}/metrics`)).text();
   const pending = Number(/^vmagent_remotewrite_pending_data_bytes\{[^}]*\} (\S+)$/m.exec(queued)?.[1] ?? 0);
-  for (const r of receives) receives[receives.indexOf(r)] = await restart(r.name);
+  for (const r of receives) receives[receives.indexOf(r)] = await federation.restart(r.name);
   // Stop the exporters: from now on no sample is produced, so what they served is final.
   for (const e of Object.values(exporters)) await e.close();
   const served = Object.fromEntries(SITES.map((s) => [s, exporters[s].served()]));
@@ -493,15 +316,15 @@ test('not one sample is lost: a Receive replica killed mid-run (replication fact
 
 test('the Store Gateway serves what Receive uploaded: the blocks cut at shutdown, read from the bucket, answer a Query that has no other store', async () => {
   // Receive cut and uploaded its head block when it was stopped (the replica killed before gives none).
-  const isBlock = (d: string): boolean => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(d) && existsSync(join(bucketDir, d, 'meta.json'));
+  const isBlock = (d: string): boolean => /^[0-9A-HJKMNP-TV-Z]{26}$/.test(d) && existsSync(join(federation.bucketDir, d, 'meta.json'));
   const blocks = await until('the uploaded blocks in the bucket', 60_000, async () => {
-    const found = readdirSync(bucketDir).filter(isBlock);
+    const found = readdirSync(federation.bucketDir).filter(isBlock);
     return found.length >= central.thanos.receive.replicas - 1 ? found : undefined;
   });
   // A Store Gateway started now reads the bucket's blocks before it reports ready.
   await storeGateway!.stop();
-  storeGateway = await restart('thanos-store-0');
-  const storeOnly = (await start('thanos-query-store-only', tool('thanos'), storeOnlyQueryArgs, { port: storeOnlyQueryPort, readyPath: '/-/ready', timeoutMs: 90_000 })).url;
+  storeGateway = await federation.restart('thanos-store-0');
+  const storeOnly = (await federation.startQuery('thanos-query-store-only', { storeOnly: true })).url;
   // What was written until shortly before the stop (samples in flight then arrive later, into Receive's new head).
   const t = (receivesStoppedAt - 10_000) / 1000;
   const count = async (url: string, site: string): Promise<number> => Number((await query(url, `count_over_time(${SERIES}{site="${site}"}[30m])`, true, t))[0]?.value[1] ?? 0);
