@@ -59,6 +59,9 @@ export interface CentralEndpoints {
 export class Federation {
   readonly receives: Started[] = [];
   readonly agents: Record<string, Started> = {};
+  /** The Store Gateway and Query {@link startCentral} started. */
+  storeGateway: Started | undefined;
+  query: Started | undefined;
   readonly centralObjects: K8sObject[];
   /** The filesystem bucket Receive uploads to. */
   readonly bucketDir: string;
@@ -167,8 +170,9 @@ export class Federation {
       '/var/thanos/data': join(dir, 'thanos-store-0'),
     });
     const storeGateway = await this.launch('thanos-store-0', tool('thanos'), storeArgs, store.http, '/-/ready');
-    const queryUrl = (await this.startQuery('thanos-query', { storeOnly: false })).url;
-    return { queryUrl, storeGateway };
+    this.storeGateway = storeGateway;
+    this.query = await this.startQuery('thanos-query', { storeOnly: false });
+    return { queryUrl: this.query.url, storeGateway };
   }
 
   /** A Query with the generated args; `storeOnly`: without Receive's endpoints (what the bucket serves). */
