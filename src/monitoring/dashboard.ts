@@ -254,6 +254,8 @@ export interface StatOptions extends PanelOptions {
   readonly sparkline?: boolean;
   /** Links from each value to another page (opened in a new tab). @default - none */
   readonly links?: readonly DataLink[];
+  /** Shown when the query returns no series (e.g. `0` for a count of nothing). @default - Grafana's "No data" */
+  readonly noValue?: string;
 }
 
 /** A data link: its URL may use the value's labels, `${__field.labels.<label>}`. */
@@ -286,6 +288,7 @@ export function statPanel(title: string, unit: string, queries: readonly Query[]
   if (opts.min !== undefined) panel.min(opts.min);
   if (opts.max !== undefined) panel.max(opts.max);
   if (opts.links !== undefined) panel.dataLinks(opts.links.map(dataLink));
+  if (opts.noValue !== undefined) panel.noValue(opts.noValue);
   return withTargets(panel, queries, METRICS_DS);
 }
 

@@ -7,7 +7,8 @@
  * LogQL panels are listed as not runnable here. The config adds to test/live/live-stack.yaml an
  * onboarded namespace (a synthetic workload there: an annotated pod and a pod behind an annotated
  * Service, served by this test) and a central remote_write store outside the cluster: a second
- * VictoriaMetrics that takes only HTTPS with basic auth. Run alone: `npm run test:live`.
+ * VictoriaMetrics that takes only HTTPS with basic auth, and an external scrape job: a loopback
+ * exporter that answers only with the bearer token of its Secret. Run alone: `npm run test:live`.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -76,8 +77,13 @@ const ONBOARDING = {
         queue: { batchSendDeadline: '1s' },
       },
     ],
+    // A target outside Kubernetes, scraped with a bearer token read from a Secret file.
+    externalScrapeJobs: [{ name: 'lab-workstation', targets: ['lab-box.example:9100'], metricsPath: '/lab/metrics', labels: { room: 'lab-3' }, bearerToken: { name: 'lab-scrape', key: 'token' } }],
   },
 };
+/** The external target's address in the config, and the token its Secret holds. */
+const LAB_TARGET = 'lab-box.example:9100';
+const LAB_TOKEN = 'lab-token-7f3a9c';
 
 /**
  * The synthetic workload of the onboarded namespace, as manifests: `trainer` opts its pod in with the
@@ -117,6 +123,9 @@ const EVALUATOR_SERVICE = {
 
 let jobServer: Server;
 let jobScrapes = 0;
+/** The external target: it answers only requests that carry the token. */
+let labServer: Server;
+const labAuth: string[] = [];
 let central: CentralStore;
 let stack: LiveStack;
 /** When Prometheus first showed a completed FL round (ms since the epoch). */
@@ -177,6 +186,16 @@ beforeAll(async () => {
   const jobPort = (jobServer.address() as AddressInfo).port;
   const place = (o: ManifestObject) => localPods(o, { nodeName: LOCAL_NODE, portFor: () => jobPort });
   const scrapeAnnotations = { [ScrapeAnnotations.scrape]: 'true', [ScrapeAnnotations.port]: String(JOB_PORT), [ScrapeAnnotations.path]: JOB_PATH, [ScrapeAnnotations.scheme]: 'http' };
+  labServer = createServer((req, res) => {
+    labAuth.push(req.headers.authorization ?? '');
+    if (req.url !== '/lab/metrics' || req.headers.authorization !== `Bearer ${LAB_TOKEN}`) {
+      res.writeHead(req.url === '/lab/metrics' ? 401 : 404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end('# TYPE lab_gpu_temperature_celsius gauge\nlab_gpu_temperature_celsius 41\n');
+  });
+  await new Promise<void>((r) => labServer.listen(0, '127.0.0.1', r));
+  const labPort = (labServer.address() as AddressInfo).port;
   const [centralPort] = await freePorts(1);
   central = startCentralStore({ port: centralPort, hostName: CENTRAL_HOST, username: 'site-a' });
   const live = parse(readFileSync(LIVE_STACK_CONFIG, 'utf8')) as Record<string, unknown>;
@@ -185,10 +204,14 @@ beforeAll(async () => {
     secrets: {
       [RECEIVER_SECRET.name]: { [RECEIVER_SECRET.key]: hook },
       [CENTRAL_SECRET]: { password: central.password, 'ca.crt': central.caPem },
+      'lab-scrape': { token: LAB_TOKEN },
     },
     extraPods: [...place(onboardedWorkload('trainer', scrapeAnnotations)), ...place(onboardedWorkload('evaluator', {}))],
     extraServices: [localService(EVALUATOR_SERVICE)],
-    substitutions: [{ from: `https://${CENTRAL_HOST}`, to: central.url, why: 'the central store outside the cluster is a second VictoriaMetrics on loopback' }],
+    substitutions: [
+      { from: `https://${CENTRAL_HOST}`, to: central.url, why: 'the central store outside the cluster is a second VictoriaMetrics on loopback' },
+      { from: LAB_TARGET, to: `127.0.0.1:${labPort}`, why: 'the workstation outside Kubernetes is a loopback exporter' },
+    ],
     readyTimeoutMs: 180_000,
   });
   // Round panels and rates need a completed round, as Prometheus sees it.
@@ -202,6 +225,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await central?.stop();
+  labServer?.closeAllConnections();
+  await new Promise((r) => labServer?.close(r));
   jobServer?.closeAllConnections();
   await new Promise((r) => jobServer?.close(r));
   webhook?.closeAllConnections();
@@ -213,6 +238,16 @@ test('the stack keeps to loopback: no process listens on or connects to another 
   expect(stack.exposedSockets()).toEqual([]);
 });
 
+test('an external scrape job (prometheus.externalScrapeJobs) scrapes its target with the bearer token of its Secret, labelled with its job and labels', async () => {
+  const series = await waitFor('the external target\'s series', deadline(60_000), async () => {
+    const r = await instant('lab_gpu_temperature_celsius');
+    return r.length > 0 ? r : undefined;
+  }, 1000);
+  expect(series.map((r) => ({ job: r.metric.job, room: r.metric.room, value: r.value[1] }))).toEqual([{ job: 'lab-workstation', room: 'lab-3', value: '41' }]);
+  // Every request carried the token (none was refused).
+  expect([...new Set(labAuth)]).toEqual([`Bearer ${LAB_TOKEN}`]);
+});
+
 test('every scrape target is up, labelled as the generated relabelling labels it in-cluster', async () => {
   const scraped = stack.cluster.pods.filter((p) => p.annotations[ScrapeAnnotations.scrape] === 'true');
   // prometheus, alertmanager, victoria-metrics, otel-collector, the FL server and 2 clients, the onboarded trainer.
@@ -222,7 +257,7 @@ test('every scrape target is up, labelled as the generated relabelling labels it
     const all = (await prom<{ activeTargets: Target[] }>('/api/v1/targets', { state: 'active' })).activeTargets;
     const down = all.filter((x) => x.health !== 'up').map((x) => `${x.labels.pod} ${x.health} ${x.lastError}`);
     // The pods that opt in themselves (the annotated Service's target is checked on its own below).
-    const t = all.filter((x) => x.scrapePool !== 'kubernetes-service-endpoints');
+    const t = all.filter((x) => x.scrapePool !== 'kubernetes-service-endpoints' && x.scrapePool !== 'lab-workstation');
     if (t.length < scraped.length || down.length > 0) {
       throw new Error(`${t.length} of ${scraped.length} targets, not up: ${down.join('; ') || 'none'}`);
     }

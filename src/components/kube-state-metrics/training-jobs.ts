@@ -58,9 +58,9 @@ const byJob = (metric: string, extra: Readonly<Record<string, string>> = {}): st
 const queries = {
   namespaces: (config: StackConfig): string => labelValues(sel('kube_job_info', KSM, { namespace: trainingJobNamespaces(config) }), 'namespace'),
   jobs: labelValues(sel('kube_job_info', KSM, { namespace: '~$namespace' }), 'job_name'),
-  active: `count(${sel('kube_job_status_active', KSM, JOBS)} > 0) or vector(0)`,
-  failed: `count(${sel('kube_job_failed', KSM, { ...JOBS, condition: 'true' })} == 1) or vector(0)`,
-  pendingPods: `count(${ofJobPods(`(${sel('kube_pod_status_phase', KSM, { namespace: '~$namespace', phase: 'Pending' })} == 1)`)}) or vector(0)`,
+  active: `count(${sel('kube_job_status_active', KSM, JOBS)} > 0)`,
+  failed: `count(${sel('kube_job_failed', KSM, { ...JOBS, condition: 'true' })} == 1)`,
+  pendingPods: `count(${ofJobPods(`(${sel('kube_pod_status_phase', KSM, { namespace: '~$namespace', phase: 'Pending' })} == 1)`)})`,
   gpu: `avg by (owner_name, pod) (${ofJobPods(sel('DCGM_FI_DEV_GPU_UTIL', DCGM, { namespace: '~$namespace' }))})`,
   gpuMemory: `sum by (owner_name, pod) (${ofJobPods(sel('DCGM_FI_DEV_FB_USED', DCGM, { namespace: '~$namespace' }))})`,
   cpu: `${ofJobPods(`sum by (namespace, pod) (rate(${sel('container_cpu_usage_seconds_total', CADVISOR, CONTAINERS)}[$__rate_interval]))`)}`,
@@ -91,16 +91,18 @@ export function trainingJobsDashboard(config: StackConfig): DashboardDef {
       {
         title: 'Training jobs',
         panels: [
-          statPanel('Active training jobs', Unit.NONE, [promQuery(q.active, 'active')], { width: 8, decimals: 0, description: 'Jobs with at least one running pod.' }),
+          statPanel('Active training jobs', Unit.NONE, [promQuery(q.active, 'active')], { width: 8, decimals: 0, noValue: '0', description: 'Jobs with at least one running pod.' }),
           statPanel('Failed training jobs', Unit.NONE, [promQuery(q.failed, 'failed')], {
             width: 8,
             decimals: 0,
+            noValue: '0',
             threshold: { value: 1 },
             description: 'Jobs whose Failed condition is true (their backoffLimit or deadline was reached).',
           }),
           statPanel('Pods pending', Unit.NONE, [promQuery(q.pendingPods, 'pending')], {
             width: 8,
             decimals: 0,
+            noValue: '0',
             threshold: { value: 1, color: 'orange' },
             description: 'Pods of the selected jobs waiting to be scheduled or to start.',
           }),
