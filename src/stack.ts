@@ -5,10 +5,13 @@ import { ANYWHERE } from './components/component-spec';
 import type { ComponentName } from './common/names';
 import { allWorkloads, COMPONENTS, stackTopology, tierNamespace } from './component-list';
 import { Namespaces } from './components/namespaces/namespaces';
+import { UiIngresses, type UiRoute } from './components/ingress/ingress';
+import { ConfigError } from './config/loader';
 import { NetworkPolicies, type PolicyTarget } from './components/network-policies/network-policies';
 import type { StackConfig } from './config/schema';
 import type { ManifestObject } from './common/manifest';
 import type { ScrapeConfig } from './common/scrape-config';
+import type { Topology } from './common/topology';
 import { expectedObjectsOf, type ExpectedObjects } from './health/expected';
 import { collectMonitoring } from './monitoring/collect';
 import { readExtensionFiles } from './extensions';
@@ -19,6 +22,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', '
 /** Chart numbers of the charts every config has (components carry their own `chartOrder`). */
 const NAMESPACES_CHART = 0;
 const NETWORK_POLICIES_CHART = 1;
+/** The Ingresses of the exposed UIs: applied after the Services they route to. */
+const INGRESSES_CHART = 90;
 
 /** What a build of the stack produced, besides the charts in the app. */
 export interface StackBuild {
@@ -45,12 +50,30 @@ export function policyTargets(config: StackConfig, components: readonly Componen
 }
 
 /**
+ * The UIs `ingress.hosts` exposes, with their Services. A host for a workload that has no UI, or that
+ * this config does not deploy, is refused with the field named.
+ */
+export function uiRoutes(config: StackConfig, topology: Topology, components: readonly ComponentSpec[] = COMPONENTS): UiRoute[] {
+  if (!config.ingress.enabled) return [];
+  const uis = allWorkloads(components).filter(({ component, workload }) => (workload.ui ?? false) && component.enabled(config));
+  return Object.entries(config.ingress.hosts).map(([name, host]) => {
+    const ui = uis.find(({ workload }) => workload.name === name);
+    if (ui === undefined) {
+      const offered = uis.map(({ workload }) => workload.name).join(', ');
+      throw new ConfigError([{ path: `ingress.hosts.${name}`, value: host, message: `${name} is not a UI this config deploys (its UIs: ${offered})` }], 'ingress');
+    }
+    return { name: ui.workload.name, host, endpoint: topology.endpoint(ui.workload.name) };
+  });
+}
+
+/**
  * Builds the whole stack into `app`: the namespaces, the NetworkPolicies, then one chart (one dist/
  * file) per enabled component, each built by its component spec from the context resolved here.
  */
 export function buildStack(app: App, config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): StackBuild {
   const monitoring = collectMonitoring(config, components, readExtensionFiles(config));
   const topology = stackTopology(config, components);
+  const routes = uiRoutes(config, topology, components);
   let scrapeJobs: readonly ScrapeConfig[] | undefined;
   const ctx: BuildContext = {
     config,
@@ -77,7 +100,16 @@ export function buildStack(app: App, config: StackConfig, components: readonly C
     component.build(c, ctx);
     charts.push(c);
   }
-  const warnings = [...components.flatMap((c) => c.warnings?.(config) ?? []), ...monitoring.warnings];
+  if (routes.length > 0) {
+    const ingresses = chart(INGRESSES_CHART, 'ingresses');
+    new UiIngresses(ingresses, 'ingresses', { settings: config.ingress, routes });
+    charts.push(ingresses);
+  }
+  const warnings = [
+    ...components.flatMap((c) => c.warnings?.(config) ?? []),
+    ...monitoring.warnings,
+    ...(config.ingress.enabled && routes.length === 0 ? ['ingress.enabled is true but ingress.hosts names no UI: no Ingress is made'] : []),
+  ];
 
   for (const c of charts) {
     for (const obj of c.node.findAll().filter(ApiObject.isApiObject)) {

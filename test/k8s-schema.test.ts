@@ -15,6 +15,7 @@ test.each([
   ['minikube', 'minikube', {}],
   ['production', 'production', {}],
   ['production with onboarded namespaces, remote_write targets and external scrape jobs', 'production', ISSUE_16],
+  ['production with UI ingresses', 'production', { ingress: { enabled: true, hosts: { grafana: 'grafana.fl.example.org', prometheus: 'prometheus.fl.example.org', alertmanager: 'alerts.fl.example.org' } } }],
 ] as const)('every %s object validates against the Kubernetes schemas', (_name, profile, overrides) => {
   const out = join(mkdtempSync(join(tmpdir(), 'flobs-schema-')), 'dist');
   synthesize(configOf(profile, overrides), out);

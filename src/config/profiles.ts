@@ -17,6 +17,7 @@ export const DEFAULTS: StackConfig = {
   // The generated runbook pages, relative to the repository; set an http(s) URL where they are served.
   runbookBaseUrl: 'docs/runbooks',
   extensions: { ruleFiles: [], dashboards: [] },
+  ingress: { enabled: false, className: 'nginx', tlsSecret: 'fl-ui-tls', hosts: {} },
   prometheus: {
     enabled: true,
     replicas: 1,

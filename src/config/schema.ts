@@ -76,6 +76,11 @@ const labelMap = z.record(z.string(), labelValue).superRefine((labels, ctx) => {
     ctx.addIssue({ code: 'custom', message: `key ${JSON.stringify(key)} is not ${LABEL_KEY_RULE}` });
   }
 });
+/** A host name an Ingress serves: a lowercase DNS name of two labels or more (no IP, no wildcard). */
+const ingressHost = z
+  .string()
+  .max(253)
+  .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a lowercase DNS host name such as grafana.example.org' });
 /** A key of a Secret's data, as the API server validates it. */
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key' }).max(253);
 /** A host name or IPv4 address, which config files take unquoted. */
@@ -576,6 +581,24 @@ export const StackConfigSchema = z
      */
     runbookBaseUrl: z.union([z.url({ protocol: /^https?$/ }), z.string().regex(/^[a-z0-9_-]+(\/(?!\.+(\/|$))[a-z0-9._-]+)*$/)], {
       message: 'must be an http(s) URL or a repository-relative path such as docs/runbooks',
+    }),
+    /**
+     * An Ingress per exposed UI (Grafana, Prometheus, Alertmanager, MLflow, Thanos Query), TLS-terminated
+     * with a Secret's certificate; the UIs stay reachable by port-forward either way.
+     */
+    ingress: z.strictObject({
+      /** @default false */
+      enabled: z.boolean(),
+      /** The IngressClass of the controller that serves them. @default 'nginx' */
+      className: dnsLabel,
+      /** A kubernetes.io/tls Secret with a certificate for every host, in each exposed UI's namespace. @default 'fl-ui-tls' */
+      tlsSecret: dnsLabel,
+      /** The host name of each UI to expose, by its workload name (e.g. `grafana: grafana.example.org`); a UI without one gets no Ingress. @default {} */
+      hosts: z.record(z.string(), ingressHost).superRefine((hosts, ctx) => {
+        for (const name of Object.keys(hosts).filter((k) => !(Object.values(ComponentName) as string[]).includes(k))) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(name)} is not a workload of the stack` });
+        }
+      }),
     }),
     /**
      * The user's own Prometheus rule files and Grafana dashboards, checked like the stack's (a rule file

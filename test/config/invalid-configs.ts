@@ -91,6 +91,8 @@ export const INVALID: [string, Record<string, unknown>, string][] = [
   ['deeply nested bad cpu limit', { fl: { client: { resources: { limits: { cpu: 'lots' } } } } }, 'fl.client.resources.limits.cpu: must be a CPU quantity such as 100m or 0.5 (got "lots")'],
   ['route to a missing receiver', { alertmanager: { routes: { critical: 'nobody', warning: null, info: null } } }, "alertmanager.routes.critical: names receiver 'nobody', which is not in alertmanager.receivers (got \"nobody\")"],
   // Onboarded namespaces (issue 16): a list of names or 'all', never the stack's own.
+  ['ingress host that is an IP address', { ingress: { hosts: { grafana: '10.0.0.1' } } }, 'ingress.hosts.grafana: must be a lowercase DNS host name such as grafana.example.org (got "10.0.0.1")'],
+  ['ingress host for no workload', { ingress: { hosts: { grafna: 'g.example.org' } } }, 'ingress.hosts: "grafna" is not a workload of the stack (got {"grafna":"g.example.org"})'],
   ['user rule file of another kind', { extensions: { ruleFiles: ['team/rules.json'] } }, 'extensions.ruleFiles.0: must name a .yaml or .yml file (got "team/rules.json")'],
   ['user dashboard whose name would need escaping', { extensions: { dashboards: ['boards/a b.json'] } }, 'extensions.dashboards.0: its file name must be letters, digits, . _ - (it names the deployed file) (got "boards/a b.json")'],
   ['user rule file path with a line break', { extensions: { ruleFiles: ['a\nb.yaml'] } }, 'extensions.ruleFiles.0: must be a file path (no NUL or line break) (got "a\\nb.yaml")'],

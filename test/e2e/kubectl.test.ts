@@ -85,8 +85,14 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** Production exposes its UIs through Ingresses here, so that the API server admits those too. */
+const OVERRIDES: Readonly<Record<(typeof PROFILES)[number], Record<string, unknown>>> = {
+  minikube: {},
+  production: { ingress: { enabled: true, hosts: { grafana: 'grafana.fl.example.org', prometheus: 'prometheus.fl.example.org', alertmanager: 'alerts.fl.example.org' } } },
+};
+
 describe.each(PROFILES)('the %s profile on a real API server', (profile) => {
-  const config: StackConfig = configOf(profile);
+  const config: StackConfig = configOf(profile, OVERRIDES[profile]);
   let cp: ControlPlane | undefined;
   let dist = '';
   let objects: K8sObject[] = [];

@@ -4,7 +4,6 @@ import type { StackConfig } from '../../config/schema';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
-import { endpointUrl, type Endpoint } from '../../common/topology';
 import {
   claimVolume,
   componentService,
@@ -26,8 +25,8 @@ import { alertmanagerConfig, receiverSecretNames, SECRETS_DIR } from './config';
 export interface AlertmanagerProps extends ComponentProps {
   /** Its slice of the config: replicas, routing, receivers, storage, resources. */
   readonly settings: StackConfig['alertmanager'];
-  /** Its own Service: the external URL of the links in its notifications. */
-  readonly endpoint: Endpoint;
+  /** The URL its pages and alerts link to: its Ingress when exposed, else its Service. */
+  readonly externalUrl: string;
 }
 
 const ALERTMANAGER_UID = 65534;
@@ -76,7 +75,7 @@ export class Alertmanager extends Construct {
         `--config.file=${CONFIG_DIR}/${CONFIG_FILE}`,
         `--storage.path=${DATA_DIR}`,
         `--web.listen-address=:${HTTP.port}`,
-        `--web.external-url=${endpointUrl(props.endpoint)}`,
+        `--web.external-url=${props.externalUrl}`,
         ...(slice.replicas > 1 ? [`--cluster.listen-address=0.0.0.0:${CLUSTER.port}`, ...peers] : ['--cluster.listen-address=']),
       ],
       ports: containerPorts([HTTP, CLUSTER]),

@@ -1,4 +1,5 @@
 import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { ingressUrl } from '../../common/ingress';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
 import { Alertmanager } from './alertmanager';
@@ -37,7 +38,7 @@ export const ALERTMANAGER_COMPONENT: ComponentSpec = {
       namespace: ctx.namespace(NamespaceTier.MONITORING),
       image: resolveImage('alertmanager', ctx.config.alertmanager.image),
       settings: ctx.config.alertmanager,
-      endpoint: ctx.topology.endpoint(ComponentName.ALERTMANAGER),
+      externalUrl: ingressUrl(ctx.config.ingress, ComponentName.ALERTMANAGER) ?? ctx.topology.url(ComponentName.ALERTMANAGER),
     }),
   mixin: ALERTMANAGER_MIXIN,
   probes: [ALERTMANAGER_PROBE],

@@ -1,3 +1,4 @@
+import { ingressUrl } from '../../common/ingress';
 import { ANYWHERE, LocalRunKind, NamespaceTier, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
@@ -27,6 +28,7 @@ export const GRAFANA_COMPONENT: ComponentSpec = {
       image: resolveImage('grafana', ctx.config.grafana.image),
       settings: ctx.config.grafana,
       datasources: datasourceValues(ctx.config, ctx.topology),
+      rootUrl: ingressUrl(ctx.config.ingress, ComponentName.GRAFANA),
       dashboards: ctx.dashboards,
     }),
   probes: [GRAFANA_PROBE],

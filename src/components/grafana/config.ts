@@ -134,9 +134,10 @@ export function dashboardProvidersFile(): Record<string, unknown> {
   };
 }
 
-/** grafana.ini settings as environment variables (no file to template). */
-export function grafanaEnv(settings: StackConfig['grafana']): Record<string, string> {
+/** grafana.ini settings as environment variables (no file to template); `rootUrl`: where an Ingress serves it. */
+export function grafanaEnv(settings: StackConfig['grafana'], rootUrl?: string): Record<string, string> {
   return {
+    ...(rootUrl === undefined ? {} : { GF_SERVER_ROOT_URL: `${rootUrl}/` }),
     GF_PATHS_DATA: DATA_DIR,
     GF_PATHS_PROVISIONING: PROVISIONING_DIR,
     GF_ANALYTICS_REPORTING_ENABLED: 'false',

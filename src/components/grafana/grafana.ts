@@ -31,6 +31,8 @@ export interface GrafanaProps extends ComponentProps {
   readonly settings: StackConfig['grafana'];
   /** The stores it reads, as datasources. */
   readonly datasources: DatasourceValues;
+  /** The URL users open it at, when an Ingress exposes it (its links and redirects name it). @default - Grafana's own default */
+  readonly rootUrl?: string;
   /** Every component's dashboards. */
   readonly dashboards: readonly ProvisionedDashboard[];
 }
@@ -94,7 +96,7 @@ export class Grafana extends Construct {
       name: 'grafana',
       ...imageOf(me),
       envVariables: {
-        ...Object.fromEntries(Object.entries(grafanaEnv(slice)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+        ...Object.fromEntries(Object.entries(grafanaEnv(slice, props.rootUrl)).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
         GF_SECURITY_ADMIN_USER__FILE: kplus.EnvValue.fromValue(`${ADMIN_CREDENTIALS_DIR}/${slice.adminSecret.userKey}`),
         GF_SECURITY_ADMIN_PASSWORD__FILE: kplus.EnvValue.fromValue(`${ADMIN_CREDENTIALS_DIR}/${slice.adminSecret.passwordKey}`),
       },

@@ -1,4 +1,5 @@
 import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { ingressUrl } from '../../common/ingress';
 import { ComponentName, Ports } from '../../common/names';
 import { ALL_NAMESPACES, type StackConfig } from '../../config/schema';
 import { resolveImage } from '../../common/workload';
@@ -37,7 +38,7 @@ export const PROMETHEUS_COMPONENT: ComponentSpec = {
       ...prometheusFileValues(ctx.config, ctx.topology),
       namespace: ctx.namespace(NamespaceTier.MONITORING),
       image: resolveImage('prometheus', ctx.config.prometheus.image),
-      endpoint: ctx.topology.endpoint(ComponentName.PROMETHEUS),
+      externalUrl: ingressUrl(ctx.config.ingress, ComponentName.PROMETHEUS) ?? ctx.topology.url(ComponentName.PROMETHEUS),
       ruleFiles: ctx.ruleFiles,
     }),
   mixin: PROMETHEUS_MIXIN,

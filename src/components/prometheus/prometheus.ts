@@ -3,7 +3,6 @@ import { stringify } from 'yaml';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
-import { endpointUrl, type Endpoint } from '../../common/topology';
 import {
   claimVolume,
   containerPorts,
@@ -34,8 +33,8 @@ import {
 
 /** Props of {@link Prometheus}: what prometheus.yml is rendered from, and what only the workload needs. */
 export interface PrometheusProps extends ComponentProps, PrometheusFileValues {
-  /** Its own Service: the external URL of the links in its alerts. */
-  readonly endpoint: Endpoint;
+  /** The URL its pages and alerts link to: its Ingress when exposed, else its Service. */
+  readonly externalUrl: string;
   /** Rule files to load, file name → YAML text (collected from every component's mixin). */
   readonly ruleFiles: Readonly<Record<string, string>>;
 }
@@ -137,7 +136,7 @@ export class Prometheus extends Construct {
         `--storage.tsdb.retention.time=${slice.retention}`,
         `--storage.tsdb.retention.size=${slice.retentionSize.replace(/i$/, '')}B`,
         `--web.listen-address=:${HTTP.port}`,
-        `--web.external-url=${endpointUrl(props.endpoint)}`,
+        `--web.external-url=${props.externalUrl}`,
       ],
       envVariables: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
       ports: containerPorts([HTTP]),
