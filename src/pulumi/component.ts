@@ -8,7 +8,7 @@ import { ComponentName, PART_OF } from '../common/names';
 import { loadConfig } from '../config/loader';
 import { StackConfigSchema, type StackConfig } from '../config/schema';
 import { allWorkloads, stackTopology } from '../component-list';
-import { buildStack } from '../stack';
+import { buildStack, uiRoutes } from '../stack';
 import { defaultImage, imageString, type ImageKey } from '../versions';
 import { builtImageRef, configuredImage, imageBuildSpecs, withImageOverrides, type ImageBuildSpec } from './images';
 import { isWorkload, type ManifestContainer, type ManifestObject } from '../common/manifest';
@@ -98,6 +98,8 @@ export class FlObservability extends pulumi.ComponentResource {
   public readonly grafanaAdminPassword: pulumi.Output<string> | undefined;
   /** `kubectl port-forward` commands of the enabled UIs. */
   public readonly portForward: Readonly<Record<string, string>>;
+  /** The https URLs of the UIs an Ingress exposes (`ingress.hosts`), by workload. */
+  public readonly uiUrls: Readonly<Record<string, string>>;
   /** The command that prints the Grafana admin password; undefined when Grafana is disabled. */
   public readonly grafanaAdminPasswordCommand: string | undefined;
 
@@ -225,6 +227,7 @@ export class FlObservability extends pulumi.ComponentResource {
           return [w.name, `${kubectl} -n ${namespace} port-forward svc/${service} ${port}:${port}`];
         }),
     );
+    this.uiUrls = Object.fromEntries(uiRoutes(config, stackTopology(config)).map((r) => [r.name, `https://${r.host}`]));
     this.grafanaAdminPasswordCommand = grafana.enabled
       ? `${kubectl} -n ${monitoringNs} get secret ${grafana.adminSecret.name} -o jsonpath='{.data.${grafana.adminSecret.passwordKey.replace(/\./g, '\\.')}}' | base64 -d; echo`
       : undefined;
@@ -233,6 +236,7 @@ export class FlObservability extends pulumi.ComponentResource {
       kubeContext,
       images: this.images,
       portForward: this.portForward,
+      uiUrls: this.uiUrls,
       grafanaAdminPassword: this.grafanaAdminPassword,
       grafanaAdminPasswordCommand: this.grafanaAdminPasswordCommand,
     });

@@ -12,6 +12,8 @@ export const profile = outputs.profile;
 export const images = outputs.images;
 /** `kubectl port-forward` commands for Grafana, Prometheus and Alertmanager. */
 export const portForward = outputs.portForward;
+/** The https URLs of the UIs an Ingress exposes (empty without `ingress.hosts`). */
+export const uiUrls = outputs.uiUrls;
 /** Prints the Grafana admin password from the cluster's Secret. */
 export const grafanaAdminPasswordCommand = outputs.grafanaAdminPasswordCommand;
 /** The Grafana admin password, a secret: `pulumi stack output grafanaAdminPassword --show-secrets`. */

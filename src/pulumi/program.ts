@@ -16,6 +16,8 @@ export interface FlObservabilityOutputs {
   readonly images: FlObservability['images'];
   /** `kubectl port-forward` commands for Grafana, Prometheus and Alertmanager. */
   readonly portForward: Readonly<Record<string, string>>;
+  /** The https URLs of the UIs an Ingress exposes (empty without `ingress.hosts`). */
+  readonly uiUrls: Readonly<Record<string, string>>;
   /** Prints the Grafana admin password from the cluster's Secret. */
   readonly grafanaAdminPasswordCommand: string | undefined;
   /** The Grafana admin password, a secret: `pulumi stack output grafanaAdminPassword --show-secrets`. */
@@ -42,6 +44,7 @@ export function flObservabilityProgram(): FlObservabilityOutputs {
     profile: stack.config.profile,
     images: stack.images,
     portForward: stack.portForward,
+    uiUrls: stack.uiUrls,
     grafanaAdminPasswordCommand: stack.grafanaAdminPasswordCommand,
     grafanaAdminPassword: stack.grafanaAdminPassword,
     notAwaited: Object.fromEntries(stack.skipAwait),

@@ -169,6 +169,8 @@ describe.each(['minikube', 'production'] as const)('profile %s, images built', (
       // MLflow, on in production only: its UI at mlflow.url (http://localhost:5000).
       ...(profile === 'production' ? { mlflow: `kubectl --context ctx-${profile} -n ${mon} port-forward svc/mlflow 5000:5000` } : {}),
     });
+    // No Ingress in these profiles (test/components/ingress covers the routes the URLs come from).
+    expect(d.stack.uiUrls).toEqual({});
     expect(d.stack.grafanaAdminPasswordCommand).toBe(
       `kubectl --context ctx-${profile} -n ${mon} get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d; echo`,
     );

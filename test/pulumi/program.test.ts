@@ -40,7 +40,7 @@ afterAll(() => {
 
 test('index.ts exports exactly the outputs of the program function (the Automation API runs the same function)', () => {
   expect(Object.keys(program).sort()).toEqual(
-    ['grafanaAdminPassword', 'grafanaAdminPasswordCommand', 'images', 'kubeContext', 'notAwaited', 'portForward', 'profile'].sort(),
+    ['grafanaAdminPassword', 'grafanaAdminPasswordCommand', 'images', 'kubeContext', 'notAwaited', 'portForward', 'profile', 'uiUrls'].sort(),
   );
 });
 
@@ -53,6 +53,8 @@ test('stack outputs: port-forwards, password command, secret password, images', 
   expect(program.profile).toBe('minikube');
   expect(program.portForward.grafana).toBe('kubectl --context fl-test-context -n fl-monitoring port-forward svc/grafana 3000:3000');
   expect(Object.keys(program.portForward).sort()).toEqual(['alertmanager', 'grafana', 'prometheus']);
+  // No Ingress in the default config.
+  expect(program.uiUrls).toEqual({});
   expect(program.grafanaAdminPasswordCommand).toContain("get secret grafana-admin -o jsonpath='{.data.admin-password}' | base64 -d");
   expect(await pulumi.isSecret(program.grafanaAdminPassword!)).toBe(true);
   expect(await valueOf(program.images.flServer!)).toBe('fl-observability/fl-server:0.1.0');

@@ -4,7 +4,8 @@
  */
 import { App } from 'cdk8s';
 import { ConfigError } from '../../../src/config/loader';
-import { buildStack } from '../../../src/stack';
+import { stackTopology } from '../../../src/component-list';
+import { buildStack, uiRoutes } from '../../../src/stack';
 import { configOf, synthStack, type K8sObject } from '../../helpers';
 
 const HOSTS = { grafana: 'grafana.fl.example.org', prometheus: 'prometheus.fl.example.org', alertmanager: 'alerts.fl.example.org' };
@@ -37,6 +38,15 @@ describe('UI ingresses', () => {
     expect(argsOf(objects, 'alertmanager')).toContain(`--web.external-url=https://${HOSTS.alertmanager}`);
     const grafana = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'grafana')!;
     expect(grafana.spec.template.spec.containers[0].env).toContainEqual({ name: 'GF_SERVER_ROOT_URL', value: `https://${HOSTS.grafana}/` });
+  });
+
+  test('the routes (what the Pulumi program prints as uiUrls): the configured hosts of deployed UIs, with their Services', () => {
+    const config = configOf('production', EXPOSED);
+    expect(uiRoutes(config, stackTopology(config)).map((r) => [r.name, r.host, `${r.endpoint.namespace}/${r.endpoint.service}:${r.endpoint.port}`])).toEqual([
+      ['grafana', HOSTS.grafana, 'fl-monitoring/grafana:3000'],
+      ['prometheus', HOSTS.prometheus, 'fl-monitoring/prometheus:9090'],
+      ['alertmanager', HOSTS.alertmanager, 'fl-monitoring/alertmanager:9093'],
+    ]);
   });
 
   test('off by default and when disabled (hosts or not): no Ingress, the in-cluster external URLs', () => {
