@@ -781,7 +781,7 @@ test('stopping the clients fires a generated FL alert that reaches the webhook t
   // filter of the logs dashboard's error panels (Loki's `level=~` is anchored, hence ^…$). The panels'
   // stream selectors are checked on their own (test above); this is not a LogQL panel run.
   const errorsQuery = `{namespace=${quote(stack.config.namespaces.training)}} level:~"(?i)^(error|critical)$"`;
-  const errors = await waitFor('FL error lines in VictoriaLogs', deadline(60_000), async () => {
+  const errors = await waitFor('FL error lines in VictoriaLogs', deadline(120_000), async () => {
     const r = await logsql(sink(), errorsQuery, { start: stoppedAt - 1000 });
     return r.length > 0 ? r : undefined;
   }, 2000);

@@ -393,19 +393,20 @@ class FederatedRun:  # pylint: disable=too-many-instance-attributes
                               ("inc", "fl_rounds_completed_total" if ok else "fl_rounds_failed_total", 1))
         # The round in MLflow: the values just exported (step = round), and a checkpoint every N rounds.
         self.arrays = arrays
-        self.tracker.log_round(round_, {"train_loss": train_loss, "eval_loss": eval_loss, "accuracy": accuracy,
-                                        "num_clients": float(len(fit_ok))})
-        if self.tracker.enabled and self.checkpoint_every > 0 and round_ % self.checkpoint_every == 0:
-            name = f"round-{round_:05d}.npz"
-            self.tracker.log_artifact(f"checkpoints/{name}", self._write_checkpoint(name, round_))
+        # The round's outcome is logged first: tracking calls to an unreachable MLflow take their timeouts.
         if ok:
             report.log("info", f"round {round_} completed: {summary}", round=round_,
                        event="round_completed", accuracy=accuracy, duration_seconds=round(duration, 3))
         else:
             report.log("error", f"round {round_} failed: {summary}", round=round_, event="round_failed",
                        duration_seconds=round(duration, 3))
-            if self.failure_policy == "fail":
-                raise RunFailed(f"round {round_} failed and FL_ROUND_FAILURE_POLICY=fail")
+        self.tracker.log_round(round_, {"train_loss": train_loss, "eval_loss": eval_loss, "accuracy": accuracy,
+                                        "num_clients": float(len(fit_ok))})
+        if self.tracker.enabled and self.checkpoint_every > 0 and round_ % self.checkpoint_every == 0:
+            name = f"round-{round_:05d}.npz"
+            self.tracker.log_artifact(f"checkpoints/{name}", self._write_checkpoint(name, round_))
+        if not ok and self.failure_policy == "fail":
+            raise RunFailed(f"round {round_} failed and FL_ROUND_FAILURE_POLICY=fail")
         return arrays
 
 
