@@ -2,13 +2,16 @@ import { tmpdir } from 'node:os';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import type { BuildContext, ComponentSpec, FlowSource } from './components/component-spec';
 import { ANYWHERE } from './components/component-spec';
-import type { ComponentName } from './common/names';
+import { WORKLOAD_KINDS, type ComponentName } from './common/names';
+import { selectorLabels } from './common/labels';
 import { allWorkloads, COMPONENTS, stackTopology, tierNamespace } from './component-list';
 import { Namespaces } from './components/namespaces/namespaces';
 import { UiIngresses, type UiRoute } from './components/ingress/ingress';
 import { ConfigError } from './config/loader';
-import { NetworkPolicies, type PolicyTarget } from './components/network-policies/network-policies';
-import type { StackConfig } from './config/schema';
+import { NetworkPolicies, type PolicyPeer, type PolicyTarget } from './components/network-policies/network-policies';
+import { OperatorResources, scrapedWorkloads } from './components/operator/operator';
+import { operatorPeer } from './components/operator/peers';
+import { StackMode, type StackConfig } from './config/schema';
 import type { ManifestObject } from './common/manifest';
 import type { ScrapeConfig } from './common/scrape-config';
 import type { Topology } from './common/topology';
@@ -24,6 +27,8 @@ const NAMESPACES_CHART = 0;
 const NETWORK_POLICIES_CHART = 1;
 /** The Ingresses of the exposed UIs: applied after the Services they route to. */
 const INGRESSES_CHART = 90;
+/** Operator mode's PodMonitors, PrometheusRules and dashboard ConfigMaps: applied after what they watch. */
+const OPERATOR_CHART = 91;
 
 /** What a build of the stack produced, besides the charts in the app. */
 export interface StackBuild {
@@ -40,10 +45,16 @@ export interface StackBuild {
 export function policyTargets(config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): PolicyTarget[] {
   const deployed = allWorkloads(components).filter(({ component }) => component.enabled(config));
   const namespaceOf = new Map<ComponentName, string>(deployed.map(({ workload: w }) => [w.name, tierNamespace(config, w.tier)]));
-  const present = (from: FlowSource): boolean => from === ANYWHERE || namespaceOf.has(from);
+  // A source the stack does not deploy is left out, unless the cluster's operator stack runs it.
+  const peerOf = (from: FlowSource): PolicyPeer | undefined => {
+    if (from === ANYWHERE) return ANYWHERE;
+    const namespace = namespaceOf.get(from);
+    if (namespace !== undefined) return { namespace, podLabels: selectorLabels(from) };
+    return config.mode === StackMode.OPERATOR ? operatorPeer(config.operator, from) : undefined;
+  };
   return deployed.flatMap(({ workload: w }) => {
     const ports = (w.ingress ?? [])
-      .map((p) => ({ port: p.port, from: p.from.filter(present).map((from) => (from === ANYWHERE ? ANYWHERE : { name: from, namespace: namespaceOf.get(from)! })) }))
+      .map((p) => ({ port: p.port, from: p.from.map(peerOf).filter((peer) => peer !== undefined) }))
       .filter((p) => p.from.length > 0);
     return ports.length === 0 ? [] : [{ name: w.name, namespace: namespaceOf.get(w.name)!, ports }];
   });
@@ -104,6 +115,14 @@ export function buildStack(app: App, config: StackConfig, components: readonly C
     const ingresses = chart(INGRESSES_CHART, 'ingresses');
     new UiIngresses(ingresses, 'ingresses', { settings: config.ingress, routes });
     charts.push(ingresses);
+  }
+  if (config.mode === StackMode.OPERATOR) {
+    // The scrape targets are read from the synthesized pod templates: exactly what the standalone
+    // Prometheus would discover by their annotations.
+    const workloads = charts.flatMap((c) => c.node.findAll().filter(ApiObject.isApiObject).filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => o.toJson() as ManifestObject));
+    const operator = chart(OPERATOR_CHART, 'prometheus-operator');
+    new OperatorResources(operator, 'prometheus-operator', { config, targets: scrapedWorkloads(workloads), ruleFiles: ctx.ruleFiles, dashboards: monitoring.dashboards });
+    charts.push(operator);
   }
   const warnings = [
     ...components.flatMap((c) => c.warnings?.(config) ?? []),

@@ -1,4 +1,5 @@
-import { ScrapeAnnotations } from './names';
+import type { RelabelRule } from '../config/schema';
+import { ComponentName, ScrapeAnnotations } from './names';
 
 /** Options of {@link scrapeAnnotations}. */
 export interface ScrapeOptions {
@@ -17,3 +18,27 @@ export function scrapeAnnotations(port: number, options: ScrapeOptions = {}): Re
     ...(options.honorLabels ?? false ? { [ScrapeAnnotations.honorLabels]: 'true' } : {}),
   };
 }
+
+/** The pod discovery meta label of a pod label (`__meta_kubernetes_pod_label_<name, sanitized>`). */
+export function podMetaLabel(label: string): string {
+  return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+}
+
+/** The pod label whose value is a scraped pod's `job` label (both modes: the pod job's relabelling, the PodMonitors' jobLabel). */
+export const JOB_POD_LABEL = 'app.kubernetes.io/name';
+
+/**
+ * Target labels every scraped pod gets besides job, namespace and pod (which the standalone pod job
+ * and prometheus-operator each set their own way): its node, and the FL client's partition (its
+ * StatefulSet pod index; other StatefulSets' pods get no client_index).
+ */
+export const POD_TARGET_LABELS: readonly RelabelRule[] = [
+  { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node', action: 'replace' },
+  {
+    sourceLabels: [podMetaLabel(JOB_POD_LABEL), podMetaLabel('apps.kubernetes.io/pod-index')],
+    regex: `${ComponentName.FL_CLIENT};(\\d+)`,
+    replacement: '$1',
+    targetLabel: 'client_index',
+    action: 'replace',
+  },
+];

@@ -2,8 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { DEFAULTS, PROFILE_OVERLAYS } from './profiles';
-import { Profile, RemoteWriteUrl, SecretKeyRef, StackConfigSchema, type StackConfig } from './schema';
+import { DEFAULTS, MODE_OVERLAYS, PROFILE_OVERLAYS } from './profiles';
+import { Profile, RemoteWriteUrl, SecretKeyRef, StackConfigSchema, StackMode, type StackConfig } from './schema';
 
 /** One thing wrong with a config: where, what was there, and why it is refused. */
 export interface ConfigProblem {
@@ -176,7 +176,8 @@ export function resolveConfig(sources: ConfigSources = {}): StackConfig {
   if (!profile.success) {
     throw new ConfigError([{ path: 'profile', value: profileName, message: `unknown profile; expected one of ${Profile.options.join(', ')}` }], source);
   }
-  const merged = deepMerge(deepMerge(DEFAULTS, PROFILE_OVERLAYS[profile.data]), { ...overrides, profile: profile.data });
+  const mode = (Object.values(StackMode) as unknown[]).includes(overrides.mode) ? (overrides.mode as StackMode) : DEFAULTS.mode;
+  const merged = deepMerge(deepMerge(deepMerge(DEFAULTS, PROFILE_OVERLAYS[profile.data]), MODE_OVERLAYS[mode]), { ...overrides, profile: profile.data });
   const result = StackConfigSchema.safeParse(merged);
   if (result.success) {
     return result.data;

@@ -1,4 +1,4 @@
-import type { ConfigOverlay, Profile, Resources, StackConfig } from './schema';
+import { type ConfigOverlay, type Profile, type Resources, type StackConfig, StackMode } from './schema';
 
 function res(cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources {
   return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
@@ -11,6 +11,16 @@ function res(cpu: string, memory: string, cpuLimit: string, memoryLimit: string)
 export const DEFAULTS: StackConfig = {
   profile: 'minikube',
   clusterName: 'minikube',
+  mode: StackMode.STANDALONE,
+  // kube-prometheus-stack's defaults: its Prometheus selects `release: <release name>`, its Grafana
+  // sidecar loads ConfigMaps labelled grafana_dashboard=1; both run in the release's namespace.
+  operator: {
+    monitorLabels: { release: 'kube-prometheus-stack' },
+    ruleLabels: { release: 'kube-prometheus-stack' },
+    dashboards: { label: 'grafana_dashboard', labelValue: '1' },
+    prometheus: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    grafana: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'grafana' } },
+  },
   namespaces: { monitoring: 'fl-monitoring', agents: 'fl-agents', training: 'fl-training' },
   scrapeInterval: '30s',
   evaluationInterval: '30s',
@@ -224,4 +234,20 @@ export const PROFILE_OVERLAYS: Readonly<Record<Profile, ConfigOverlay>> = {
   production: PRODUCTION,
   site: SITE,
   central: CENTRAL,
+};
+
+/**
+ * Overlays per mode, applied after the profile's and before a config file's own values. In operator
+ * mode the cluster's prometheus-operator stack runs Prometheus, Alertmanager and Grafana (turning one
+ * back on is refused), and VictoriaMetrics is off: nothing of the stack writes to it (on, it is a
+ * remote_write target for the cluster's Prometheus).
+ */
+export const MODE_OVERLAYS: Readonly<Record<StackMode, ConfigOverlay>> = {
+  [StackMode.STANDALONE]: {},
+  [StackMode.OPERATOR]: {
+    prometheus: { enabled: false },
+    alertmanager: { enabled: false },
+    grafana: { enabled: false },
+    victoriaMetrics: { enabled: false },
+  },
 };

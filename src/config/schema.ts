@@ -33,6 +33,18 @@ export type FlStrategy = z.infer<typeof FlStrategy>;
 export const RoundFailurePolicy = z.enum(['continue', 'fail']);
 export type RoundFailurePolicy = z.infer<typeof RoundFailurePolicy>;
 
+/** Who runs Prometheus, Alertmanager and Grafana. */
+export enum StackMode {
+  /** The stack deploys its own Prometheus, Alertmanager and Grafana. */
+  STANDALONE = 'standalone',
+  /**
+   * The cluster runs prometheus-operator (e.g. kube-prometheus-stack): the stack deploys none of the
+   * three and hands its scrape targets, rules and dashboards to that stack as PodMonitors,
+   * PrometheusRules and dashboard ConfigMaps.
+   */
+  OPERATOR = 'operator',
+}
+
 const duration = z
   .string()
   .refine((v) => parseDuration(v) !== undefined, { message: 'must be a positive duration such as 30s, 5m, 15d' })
@@ -108,6 +120,33 @@ const componentBase = {
 };
 
 const replicas = z.number().int().min(1).max(10);
+
+/** A workload of the cluster's operator-managed stack, as a NetworkPolicy names it: its namespace and pod labels. */
+const OperatorPeer = z.strictObject({
+  namespace: dnsLabel,
+  podLabels: labelMap.refine((labels) => Object.keys(labels).length > 0, { message: 'must name at least one label (an empty selector admits every pod of the namespace)' }),
+});
+
+/** How the stack plugs into a prometheus-operator stack (`mode: operator`). */
+const OperatorSettings = z.strictObject({
+  /** Labels on every PodMonitor: what the Prometheus's `podMonitorSelector` matches. @default { release: 'kube-prometheus-stack' } */
+  monitorLabels: labelMap,
+  /** Labels on every PrometheusRule: what the Prometheus's `ruleSelector` matches. @default { release: 'kube-prometheus-stack' } */
+  ruleLabels: labelMap,
+  /** The dashboard ConfigMaps the Grafana dashboard sidecar loads. */
+  dashboards: z.strictObject({
+    /** @default 'grafana_dashboard' */
+    label: labelKey,
+    /** @default '1' */
+    labelValue,
+    /** Where the ConfigMaps go (a namespace the sidecar searches). @default - the stack's monitoring namespace */
+    namespace: dnsLabel.optional(),
+  }),
+  /** The operator's Prometheus pods: the metrics ports of the stack admit them. @default kube-prometheus-stack's, in `monitoring` */
+  prometheus: OperatorPeer,
+  /** The cluster's Grafana pods: Loki, VictoriaMetrics and MLflow admit them. @default kube-prometheus-stack's, in `monitoring` */
+  grafana: OperatorPeer,
+});
 
 export const Toleration = z
   .strictObject({
@@ -563,6 +602,10 @@ const MlflowSettings = z.strictObject({
 export const StackConfigSchema = z
   .strictObject({
     profile: Profile,
+    /** Standalone (the stack's own Prometheus, Alertmanager, Grafana) or operator (the cluster's prometheus-operator stack's). @default 'standalone' */
+    mode: z.enum(StackMode),
+    /** Read in operator mode only. */
+    operator: OperatorSettings,
     /** Added as the `cluster` external label to every series. */
     clusterName: dnsLabel,
     namespaces: z.strictObject({
@@ -751,6 +794,13 @@ export const StackConfigSchema = z
       });
     }
     checkPrometheusTargets(config, ctx);
+    if (config.mode === StackMode.OPERATOR) {
+      for (const own of ['prometheus', 'alertmanager', 'grafana'] as const) {
+        if (config[own].enabled) {
+          ctx.addIssue({ code: 'custom', path: [own, 'enabled'], message: `${own}.enabled is true but mode is operator: the cluster's prometheus-operator stack runs ${own}` });
+        }
+      }
+    }
     const ns = Object.entries(config.namespaces);
     ns.forEach(([key, value], i) => {
       if (ns.findIndex(([, other]) => other === value) !== i) {

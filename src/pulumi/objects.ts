@@ -187,6 +187,9 @@ const RESOURCE_CLASSES: Readonly<Record<string, K8sResourceClass>> = {
   'scheduling.k8s.io/v1/PriorityClass': k8s.scheduling.v1.PriorityClass,
   'node.k8s.io/v1/RuntimeClass': k8s.node.v1.RuntimeClass,
   'storage.k8s.io/v1/StorageClass': k8s.storage.v1.StorageClass,
+  // Operator mode: resources of the cluster's prometheus-operator CRDs (installed with it).
+  'monitoring.coreos.com/v1/PodMonitor': k8s.apiextensions.CustomResource,
+  'monitoring.coreos.com/v1/PrometheusRule': k8s.apiextensions.CustomResource,
 };
 
 /** The resource class for an object's apiVersion and kind. */

@@ -148,4 +148,10 @@ export const INVALID: [string, Record<string, unknown>, string][] = [
   ['external job TLS over http', externalJob({ tls: { serverName: 'gpu-1.lab.example' } }), 'prometheus.externalScrapeJobs.0.tls: is set but the scheme is http: use https (got {"serverName":"gpu-1.lab.example"})'],
   ['external job token inline', externalJob({ scheme: 'https', bearerToken: 'abc' }), 'prometheus.externalScrapeJobs.0.bearerToken: Invalid input: expected object, received string (got "<redacted: may be a secret>")'],
   ['two external jobs of one name', { prometheus: { externalScrapeJobs: [{ name: 'lab', targets: ['a:1'] }, { name: 'lab', targets: ['b:1'] }] } }, "prometheus.externalScrapeJobs.1.name: duplicate scrape job name 'lab' (got \"lab\")"],
+  ['unknown mode', { mode: 'helm' }, 'mode: Invalid option: expected one of "standalone"|"operator" (got "helm")'],
+  ['operator mode with the own Prometheus', { mode: 'operator', prometheus: { enabled: true } }, "prometheus.enabled: prometheus.enabled is true but mode is operator: the cluster's prometheus-operator stack runs prometheus (got true)"],
+  ['operator mode with the own Grafana', { mode: 'operator', grafana: { enabled: true } }, "grafana.enabled: grafana.enabled is true but mode is operator: the cluster's prometheus-operator stack runs grafana (got true)"],
+  ['operator peer without pod labels', { operator: { prometheus: { podLabels: null } } }, 'operator.prometheus.podLabels: Invalid input: expected record, received null (got null)'],
+  ['operator rule label with a space', { operator: { ruleLabels: { release: 'kube prometheus' } } }, 'operator.ruleLabels.release: must be a Kubernetes label value: up to 63 of A-Z a-z 0-9 - _ ., starting and ending alphanumeric (got "kube prometheus")'],
+  ['operator dashboard label key invalid', { operator: { dashboards: { label: 'grafana dashboard' } } }, 'operator.dashboards.label: must be a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ . (got "grafana dashboard")'],
 ];

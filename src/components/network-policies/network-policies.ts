@@ -5,14 +5,16 @@ import { type ComponentName, PART_OF } from '../../common/names';
 import type { StackConfig } from '../../config/schema';
 import { k8s } from '../../k8s';
 
+/** Who may connect: the pods of a namespace with these labels (a workload of the stack, or of the cluster's operator stack), or {@link ANYWHERE}. */
+export type PolicyPeer = { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | typeof ANYWHERE;
+
 /** A workload that accepts connections: where it runs and, per port, who may connect. */
 export interface PolicyTarget {
   readonly name: ComponentName;
   readonly namespace: string;
   readonly ports: readonly {
     readonly port: number;
-    /** Workloads of the stack (name and namespace), or {@link ANYWHERE}. */
-    readonly from: readonly ({ readonly name: ComponentName; readonly namespace: string } | typeof ANYWHERE)[];
+    readonly from: readonly PolicyPeer[];
   }[];
 }
 
@@ -51,10 +53,10 @@ export class NetworkPolicies extends Construct {
               ? {}
               : {
                   from: from.map((source) => {
-                    const s = source as Exclude<typeof source, typeof ANYWHERE>;
+                    const s = source as Exclude<PolicyPeer, typeof ANYWHERE>;
                     return {
                       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } },
-                      podSelector: { matchLabels: selectorLabels(s.name) },
+                      podSelector: { matchLabels: { ...s.podLabels } },
                     };
                   }),
                 }),

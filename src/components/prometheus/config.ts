@@ -2,6 +2,7 @@ import { ALL_NAMESPACES, type ExternalScrapeJob, type RelabelRule, type RemoteWr
 import { ComponentName, ScrapeAnnotations } from '../../common/names';
 import type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from '../../common/scrape-config';
 import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
+import { JOB_POD_LABEL, podMetaLabel, POD_TARGET_LABELS } from '../../common/scrape';
 
 export type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig };
 
@@ -57,9 +58,6 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** The label that carries the HA replica; dropped before alerts leave and deduplicated by VictoriaMetrics. */
 export const REPLICA_LABEL = 'prometheus_replica';
 
-function metaLabel(label: string): string {
-  return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;
-}
 function metaAnnotation(annotation: string): string {
   return `__meta_kubernetes_pod_annotation_${annotation.replace(/[^a-zA-Z0-9_]/g, '_')}`;
 }
@@ -108,18 +106,10 @@ function podsJob(namespaces: readonly string[] | undefined, honorLabels: boolean
         action: 'replace',
       },
       // A pod without app.kubernetes.io/name keeps the job name of the scrape job.
-      { source_labels: [metaLabel('app.kubernetes.io/name')], regex: '(.+)', target_label: 'job', action: 'replace' },
+      { source_labels: [podMetaLabel(JOB_POD_LABEL)], regex: '(.+)', target_label: 'job', action: 'replace' },
       { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
       { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
-      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node', action: 'replace' },
-      // The FL client's partition (its StatefulSet pod index); other StatefulSets' pods get no client_index.
-      {
-        source_labels: [metaLabel('app.kubernetes.io/name'), metaLabel('apps.kubernetes.io/pod-index')],
-        regex: `${ComponentName.FL_CLIENT};(\\d+)`,
-        replacement: '$1',
-        target_label: 'client_index',
-        action: 'replace',
-      },
+      ...POD_TARGET_LABELS.map(relabelConfig),
     ],
   };
 }
