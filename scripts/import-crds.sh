@@ -6,7 +6,7 @@
 # when it is stale. Usage: scripts/import-crds.sh [OUT_DIR] (default src/imports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${1:-src/imports}"
+out="$(realpath -m "${1:-src/imports}")"
 work="$(mktemp -d)"
 trap 'rm -rf "${work}"' EXIT
 # One multi-document file: cdk8s import writes one module per API group, so the CRDs of the group
@@ -15,6 +15,8 @@ for crd in crds/prometheus-operator/*.yaml; do
   cat "${crd}"
   echo '---'
 done >"${work}/monitoring.coreos.com.yaml"
-node node_modules/cdk8s-cli/bin/cdk8s import --no-check-upgrade --language typescript --output "${work}/out" "${work}/monitoring.coreos.com.yaml" >/dev/null
+# Run in the work directory: cdk8s import records what it imported in the cdk8s.yaml of its directory.
+root="$(pwd)"
+(cd "${work}" && node "${root}/node_modules/cdk8s-cli/bin/cdk8s" import --no-check-upgrade --language typescript --output out monitoring.coreos.com.yaml >/dev/null)
 mkdir -p "${out}"
 cp "${work}/out/monitoring.coreos.com.ts" "${out}/monitoring.coreos.com.ts"

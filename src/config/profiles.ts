@@ -20,6 +20,7 @@ export const DEFAULTS: StackConfig = {
     dashboards: { label: 'grafana_dashboard', labelValue: '1' },
     prometheus: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } },
     grafana: { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'grafana' } },
+    provides: { nodeExporter: true, kubeStateMetrics: true },
   },
   namespaces: { monitoring: 'fl-monitoring', agents: 'fl-agents', training: 'fl-training' },
   scrapeInterval: '30s',
@@ -239,7 +240,8 @@ export const PROFILE_OVERLAYS: Readonly<Record<Profile, ConfigOverlay>> = {
 /**
  * Overlays per mode, applied after the profile's and before a config file's own values. In operator
  * mode the cluster's prometheus-operator stack runs Prometheus, Alertmanager and Grafana (turning one
- * back on is refused), and VictoriaMetrics is off: nothing of the stack writes to it (on, it is a
+ * back on is refused) and, as `operator.provides` says by default, node-exporter and
+ * kube-state-metrics; VictoriaMetrics is off: nothing of the stack writes to it (on, it is a
  * remote_write target for the cluster's Prometheus).
  */
 export const MODE_OVERLAYS: Readonly<Record<StackMode, ConfigOverlay>> = {
@@ -249,5 +251,7 @@ export const MODE_OVERLAYS: Readonly<Record<StackMode, ConfigOverlay>> = {
     alertmanager: { enabled: false },
     grafana: { enabled: false },
     victoriaMetrics: { enabled: false },
+    nodeExporter: { enabled: false },
+    kubeStateMetrics: { enabled: false },
   },
 };

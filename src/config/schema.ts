@@ -146,7 +146,22 @@ const OperatorSettings = z.strictObject({
   prometheus: OperatorPeer,
   /** The cluster's Grafana pods: Loki, VictoriaMetrics and MLflow admit them. @default kube-prometheus-stack's, in `monitoring` */
   grafana: OperatorPeer,
+  /**
+   * Exporters the operator stack runs already (kube-prometheus-stack runs both, as jobs `node-exporter`
+   * and `kube-state-metrics`): ours are not deployed, their rules and dashboards ship over its series.
+   */
+  provides: z.strictObject({
+    /** @default true */
+    nodeExporter: z.boolean(),
+    /** @default true */
+    kubeStateMetrics: z.boolean(),
+  }),
 });
+
+/** Whether operator mode's cluster stack runs this exporter for us (`operator.provides`). */
+export function operatorProvides(config: Pick<StackConfig, 'mode' | 'operator'>, exporter: keyof StackConfig['operator']['provides']): boolean {
+  return config.mode === StackMode.OPERATOR && config.operator.provides[exporter];
+}
 
 export const Toleration = z
   .strictObject({
@@ -798,6 +813,15 @@ export const StackConfigSchema = z
       for (const own of ['prometheus', 'alertmanager', 'grafana'] as const) {
         if (config[own].enabled) {
           ctx.addIssue({ code: 'custom', path: [own, 'enabled'], message: `${own}.enabled is true but mode is operator: the cluster's prometheus-operator stack runs ${own}` });
+        }
+      }
+      for (const exporter of ['nodeExporter', 'kubeStateMetrics'] as const) {
+        if (config[exporter].enabled && config.operator.provides[exporter]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [exporter, 'enabled'],
+            message: `${exporter}.enabled is true but operator.provides.${exporter} says the cluster's stack runs it: its series would be exported twice; set one of them false`,
+          });
         }
       }
     }

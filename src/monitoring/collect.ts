@@ -60,7 +60,7 @@ export function fullCatalog(components: readonly MonitoredComponent[], config: S
 export function collectMonitoring(config: StackConfig, components: readonly MonitoredComponent[], extensions: ExtensionFiles = NO_EXTENSIONS): MonitoringOutput {
   const catalog = fullCatalog(components, config);
   const deployedComponents = components.filter((c) => c.enabled(config));
-  const enabled = mixinsOf(deployedComponents);
+  const enabled = mixinsOf(components.filter((c) => (c.monitored ?? c.enabled)(config)));
   const recorded = new Set<string>();
   const base: MixinContext = { config, catalog, recorded, deployed: deployedComponents.flatMap((c) => c.workloads) };
   const recordingGroups = new Map<string, readonly RuleGroupBuilder[]>();

@@ -24,6 +24,12 @@ export interface MonitoredWorkload {
 /** A component, as monitoring collection sees it: whether it is deployed, its pods and its mixin. */
 export interface MonitoredComponent {
   readonly enabled: (config: StackConfig) => boolean;
+  /**
+   * Whether its mixin ships, where that differs from deploying it: a component the cluster's own
+   * monitoring stack runs for us (operator mode) is not deployed, yet its rules and dashboards apply
+   * to that stack's series. @default - when enabled
+   */
+  readonly monitored?: (config: StackConfig) => boolean;
   readonly workloads: readonly MonitoredWorkload[];
   /** Its metrics, rules and dashboards. @default - none */
   readonly mixin?: Mixin;

@@ -1,4 +1,5 @@
 import { ComponentName } from '../../src/common/names';
+import { StackMode } from '../../src/config/schema';
 import { configOf, ofComponent, synthStack } from '../helpers';
 
 // Whole-object snapshots per component and profile: a reviewer sees every change to the output.
@@ -9,5 +10,17 @@ describe.each(['minikube', 'production'] as const)('%s', (profile) => {
   });
   test('namespaces', () => {
     expect(objects.filter((o) => o.kind === 'Namespace')).toMatchSnapshot();
+  });
+});
+
+// Operator mode: what it hands to the cluster's prometheus-operator stack, and the policies that admit it.
+describe('minikube, mode operator', () => {
+  const objects = synthStack(configOf('minikube', { mode: StackMode.OPERATOR }));
+  test.each(['PodMonitor', 'PrometheusRule', 'NetworkPolicy'])('%s', (kind) => {
+    expect(objects.filter((o) => o.kind === kind)).toMatchSnapshot();
+  });
+  test('dashboard ConfigMaps (names, labels, keys)', () => {
+    const maps = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard !== undefined);
+    expect(maps.map((o) => ({ metadata: o.metadata, keys: Object.keys(o.data ?? {}) }))).toMatchSnapshot();
   });
 });

@@ -154,4 +154,5 @@ export const INVALID: [string, Record<string, unknown>, string][] = [
   ['operator peer without pod labels', { operator: { prometheus: { podLabels: null } } }, 'operator.prometheus.podLabels: Invalid input: expected record, received null (got null)'],
   ['operator rule label with a space', { operator: { ruleLabels: { release: 'kube prometheus' } } }, 'operator.ruleLabels.release: must be a Kubernetes label value: up to 63 of A-Z a-z 0-9 - _ ., starting and ending alphanumeric (got "kube prometheus")'],
   ['operator dashboard label key invalid', { operator: { dashboards: { label: 'grafana dashboard' } } }, 'operator.dashboards.label: must be a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ . (got "grafana dashboard")'],
+  ['operator mode with our node-exporter and the cluster\'s', { mode: 'operator', nodeExporter: { enabled: true } }, "nodeExporter.enabled: nodeExporter.enabled is true but operator.provides.nodeExporter says the cluster's stack runs it: its series would be exported twice; set one of them false (got true)"],
 ];

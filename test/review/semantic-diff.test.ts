@@ -1,5 +1,7 @@
 import type { ManifestObject } from '../../src/common/manifest';
+import { StackMode } from '../../src/config/schema';
 import { formatDiff, semanticDiff } from '../../src/review/semantic-diff';
+import { configOf, synthStack } from '../helpers';
 
 const cm = (data: Record<string, string>): ManifestObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rules', namespace: 'm' }, data });
 
@@ -29,4 +31,15 @@ test('rule files and dashboards inside ConfigMaps are compared by rule and panel
 
 test('identical inputs: no changes', () => {
   expect(formatDiff(semanticDiff([cm({ a: 'b' })], [cm({ a: 'b' })]))).toBe('no changes');
+});
+
+test("operator mode's kinds read by rule and by endpoint: a threshold and a PodMonitor's interval", () => {
+  const synth = (overrides: Record<string, unknown>) => synthStack(configOf('minikube', { mode: StackMode.OPERATOR, ...overrides }));
+  const base = synth({});
+  const head = synth({ thresholds: { accuracyMin: 0.7 }, scrapeInterval: '15s', evaluationInterval: '15s' });
+  const lines = formatDiff(semanticDiff(base, head)).split('\n');
+  expect(lines).toEqual(expect.arrayContaining(['~ PrometheusRule fl-monitoring/fl', '~ PodMonitor fl-training/fl-server', '    spec.podMetricsEndpoints[0].interval: "30s" → "15s"']));
+  expect(lines.find((l) => l.includes('spec.groups[fl.alerts].rules[AccuracyDropped].expr'))).toBe(
+    '    spec.groups[fl.alerts].rules[AccuracyDropped].expr: "fl_accuracy{job=\\"fl-server\\"} < 0.5" → "fl_accuracy{job=\\"fl-server\\"} < 0.7"',
+  );
 });

@@ -1,6 +1,7 @@
 import { LocalRunKind, NamespaceTier, SCRAPERS, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
+import { operatorProvides } from '../../config/schema';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { KUBE_STATE_METRICS_MIXIN } from './mixin';
 
@@ -9,6 +10,7 @@ export const KUBE_STATE_METRICS_COMPONENT: ComponentSpec = {
   id: 'kube-state-metrics',
   chartOrder: 33,
   enabled: (config) => config.kubeStateMetrics.enabled,
+  monitored: (config) => config.kubeStateMetrics.enabled || operatorProvides(config, 'kubeStateMetrics'),
   workloads: [
     {
       name: ComponentName.KUBE_STATE_METRICS,

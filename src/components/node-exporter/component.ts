@@ -1,5 +1,6 @@
 import { LocalRunKind, NamespaceTier, type ComponentSpec } from '../component-spec';
 import { ComponentName } from '../../common/names';
+import { operatorProvides } from '../../config/schema';
 import { resolveImage } from '../../common/workload';
 import { NODE_EXPORTER_MIXIN } from './mixin';
 import { NodeExporter } from './node-exporter';
@@ -9,6 +10,7 @@ export const NODE_EXPORTER_COMPONENT: ComponentSpec = {
   id: 'node-exporter',
   chartOrder: 32,
   enabled: (config) => config.nodeExporter.enabled,
+  monitored: (config) => config.nodeExporter.enabled || operatorProvides(config, 'nodeExporter'),
   workloads: [
     {
       name: ComponentName.NODE_EXPORTER,

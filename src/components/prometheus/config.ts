@@ -259,7 +259,7 @@ function externalJob(job: ExternalScrapeJob): ScrapeConfig {
 
 function relabelConfig(rule: RelabelRule): RelabelConfig {
   return {
-    ...(rule.sourceLabels === undefined ? {} : { source_labels: rule.sourceLabels }),
+    ...(rule.sourceLabels === undefined ? {} : { source_labels: [...rule.sourceLabels] }),
     ...(rule.separator === undefined ? {} : { separator: rule.separator }),
     ...(rule.regex === undefined ? {} : { regex: rule.regex }),
     ...(rule.targetLabel === undefined ? {} : { target_label: rule.targetLabel }),
