@@ -179,13 +179,7 @@ function ruleGroup(g: RuleFile['groups'][number], file: string): PrometheusRuleS
   };
 }
 
+/** A relabel rule of the config's camelCase spelling, which the CRD shares, as the PodMonitor's type. */
 function relabeling(rule: RelabelRule) {
-  return {
-    ...(rule.sourceLabels === undefined ? {} : { sourceLabels: [...rule.sourceLabels] }),
-    ...(rule.separator === undefined ? {} : { separator: rule.separator }),
-    ...(rule.regex === undefined ? {} : { regex: rule.regex }),
-    ...(rule.targetLabel === undefined ? {} : { targetLabel: rule.targetLabel }),
-    ...(rule.replacement === undefined ? {} : { replacement: rule.replacement }),
-    action: rule.action as RelabelAction,
-  };
+  return { ...rule, ...(rule.sourceLabels === undefined ? {} : { sourceLabels: [...rule.sourceLabels] }), action: rule.action as RelabelAction };
 }
