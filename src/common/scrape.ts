@@ -19,6 +19,17 @@ export function scrapeAnnotations(port: number, options: ScrapeOptions = {}): Re
   };
 }
 
+/** The kubelet's metrics paths, by the standalone scrape job that reads each. */
+export const KUBELET_METRICS_PATHS = { kubelet: '/metrics', cadvisor: '/metrics/cadvisor' } as const;
+export type KubeletJob = keyof typeof KUBELET_METRICS_PATHS;
+
+/**
+ * The target label holding the path a kubelet target was scraped at. kube-prometheus scrapes the
+ * kubelet and its cAdvisor in one job (`kubelet`) told apart by this label; the standalone stack sets
+ * it too, so that cAdvisor series are selected the same way in both modes.
+ */
+export const METRICS_PATH_LABEL = 'metrics_path';
+
 /** The pod discovery meta label of a pod label (`__meta_kubernetes_pod_label_<name, sanitized>`). */
 export function podMetaLabel(label: string): string {
   return `__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`;

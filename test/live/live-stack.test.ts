@@ -10,6 +10,7 @@
  * VictoriaMetrics that takes only HTTPS with basic auth, and an external scrape job: a loopback
  * exporter that answers only with the bearer token of its Secret. Run alone: `npm run test:live`.
  */
+import { jobMatchers } from '../../src/monitoring/selectors';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { allWorkloads, COMPONENTS } from '../../src/component-list';
@@ -383,7 +384,9 @@ interface Variable {
 }
 
 function jobsOf(expr: string): string[] {
-  return [...expr.matchAll(/job="([^"]+)"/g)].map((m) => m[1]);
+  // cAdvisor's series are selected by their kubelet path, not by job (src/monitoring/selectors.ts).
+  const cadvisor = Object.entries(jobMatchers('cadvisor')).map(([k, v]) => `${k}="${v}"`).join(', ');
+  return [...[...expr.matchAll(/job="([^"]+)"/g)].map((m) => m[1]), ...(expr.includes(cadvisor) ? ['cadvisor'] : [])];
 }
 
 interface QueryResult {

@@ -2,7 +2,7 @@ import { ALL_NAMESPACES, type ExternalScrapeJob, type RelabelRule, type RemoteWr
 import { ComponentName, ScrapeAnnotations } from '../../common/names';
 import type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from '../../common/scrape-config';
 import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
-import { JOB_POD_LABEL, podMetaLabel, POD_TARGET_LABELS } from '../../common/scrape';
+import { JOB_POD_LABEL, KUBELET_METRICS_PATHS, METRICS_PATH_LABEL, podMetaLabel, POD_TARGET_LABELS, type KubeletJob } from '../../common/scrape';
 
 export type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig };
 
@@ -149,17 +149,20 @@ function serviceEndpointsJob(namespaces: readonly string[] | undefined): ScrapeC
 }
 
 /** Scrapes the kubelets (and their cAdvisor) directly, with the service account token. */
-function kubeletJob(jobName: 'kubelet' | 'cadvisor', metricsPath: string): ScrapeConfig {
+function kubeletJob(jobName: KubeletJob): ScrapeConfig {
   return {
     job_name: jobName,
     scheme: 'https',
-    metrics_path: metricsPath,
+    metrics_path: KUBELET_METRICS_PATHS[jobName],
     honor_labels: true,
     kubernetes_sd_configs: [{ role: 'node' }],
     authorization: { credentials_file: `${SA_DIR}/token` },
     // Kubelet serving certificates are self-signed on minikube and most clusters.
     tls_config: { ca_file: `${SA_DIR}/ca.crt`, insecure_skip_verify: true },
-    relabel_configs: [{ source_labels: ['__meta_kubernetes_node_name'], target_label: 'node', action: 'replace' }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node', action: 'replace' },
+      { source_labels: ['__metrics_path__'], target_label: METRICS_PATH_LABEL, action: 'replace' },
+    ],
     metric_relabel_configs:
       jobName === 'cadvisor'
         ? [
@@ -353,8 +356,8 @@ export function prometheusFile(values: PrometheusFileValues): PrometheusConfigFi
       podsJob(discovered, false),
       podsJob(values.scrapeNamespaces, true),
       serviceEndpointsJob(discovered),
-      kubeletJob('kubelet', '/metrics'),
-      kubeletJob('cadvisor', '/metrics/cadvisor'),
+      kubeletJob('kubelet'),
+      kubeletJob('cadvisor'),
       ...values.settings.externalScrapeJobs.map(externalJob),
     ],
   };

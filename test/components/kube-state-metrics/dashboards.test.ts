@@ -34,14 +34,14 @@ describe('cluster and training-job resources dashboard', () => {
 
   test('pod CPU, memory and network from cAdvisor, per pod of the namespace', () => {
     expect(panel(resources, 'CPU by pod').targets![0]!.expr).toBe(
-      'sum by (pod) (rate(container_cpu_usage_seconds_total{container=~".+", job="cadvisor", namespace="$namespace"}[$__rate_interval]))',
+      'sum by (pod) (rate(container_cpu_usage_seconds_total{container=~".+", metrics_path="/metrics/cadvisor", namespace="$namespace"}[$__rate_interval]))',
     );
     expect(panel(resources, 'Memory working set by pod').targets![0]!.expr).toBe(
-      'sum by (pod) (container_memory_working_set_bytes{container=~".+", job="cadvisor", namespace="$namespace"})',
+      'sum by (pod) (container_memory_working_set_bytes{container=~".+", metrics_path="/metrics/cadvisor", namespace="$namespace"})',
     );
     expect(panel(resources, 'Memory working set by pod').fieldConfig!.defaults!.unit).toBe('bytes');
-    expect(panel(resources, 'Network received by pod').targets![0]!.expr).toContain('container_network_receive_bytes_total{job="cadvisor", namespace="$namespace"}');
-    expect(panel(resources, 'Network sent by pod').targets![0]!.expr).toContain('container_network_transmit_bytes_total{job="cadvisor", namespace="$namespace"}');
+    expect(panel(resources, 'Network received by pod').targets![0]!.expr).toContain('container_network_receive_bytes_total{metrics_path="/metrics/cadvisor", namespace="$namespace"}');
+    expect(panel(resources, 'Network sent by pod').targets![0]!.expr).toContain('container_network_transmit_bytes_total{metrics_path="/metrics/cadvisor", namespace="$namespace"}');
   });
 
   test('restarts and readiness from kube-state-metrics', () => {
@@ -62,9 +62,9 @@ describe('cluster and training-job resources dashboard', () => {
     expect(panel(d, 'Node CPU utilization').fieldConfig!.defaults!.thresholds!.steps[1]).toEqual({ value: 0.8, color: 'red' });
   });
 
-  test('every query selects one of the three exporters by job', () => {
+  test('every query selects one of the three exporters (cAdvisor by its kubelet path)', () => {
     for (const expr of exprsOf(resources)) {
-      expect(expr).toMatch(/job="(node-exporter|cadvisor|kube-state-metrics)"/);
+      expect(expr).toMatch(/job="(node-exporter|kube-state-metrics)"|metrics_path="\/metrics\/cadvisor"/);
     }
   });
 });

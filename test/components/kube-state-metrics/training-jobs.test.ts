@@ -63,8 +63,8 @@ describe('Training Jobs Monitoring dashboard', () => {
     const pod = (owner: string, name: string, phase: string, gpus: readonly number[]) => [
       { series: ksm('kube_pod_owner', { pod: name, owner_kind: 'Job', owner_name: owner, owner_is_controller: 'true' }), values: '1x10' },
       { series: ksm('kube_pod_status_phase', { pod: name, phase }), values: '1x10' },
-      { series: `container_cpu_usage_seconds_total{job="cadvisor", namespace="${NS}", pod="${name}", container="trainer"}`, values: '0+90x10' },
-      { series: `container_memory_working_set_bytes{job="cadvisor", namespace="${NS}", pod="${name}", container="trainer"}`, values: '1073741824x10' },
+      { series: `container_cpu_usage_seconds_total{job="cadvisor", metrics_path="/metrics/cadvisor", namespace="${NS}", pod="${name}", container="trainer"}`, values: '0+90x10' },
+      { series: `container_memory_working_set_bytes{job="cadvisor", metrics_path="/metrics/cadvisor", namespace="${NS}", pod="${name}", container="trainer"}`, values: '1073741824x10' },
       ...gpus.map((util, gpu) => ({
         series: `DCGM_FI_DEV_GPU_UTIL{job="dcgm-exporter", gpu="${gpu}", namespace="${NS}", pod="${name}", container="trainer"}`,
         values: `${util}x10`,
