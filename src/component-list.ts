@@ -1,5 +1,5 @@
 import type { ComponentSpec, NamespaceTier, WorkloadSpec } from './components/component-spec';
-import { Topology } from './common/topology';
+import { Scheme, Topology } from './common/topology';
 import { ALERTMANAGER_COMPONENT } from './components/alertmanager/component';
 import { DCGM_EXPORTER_COMPONENT } from './components/dcgm-exporter/component';
 import { FL_COMPONENT } from './components/fl/component';
@@ -58,7 +58,9 @@ export function allWorkloads(components: readonly ComponentSpec[] = COMPONENTS):
 export function stackTopology(config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): Topology {
   return new Topology(
     allWorkloads(components).flatMap(({ workload: w }) =>
-      w.servicePort === undefined ? [] : [{ name: w.name, namespace: tierNamespace(config, w.tier), port: w.servicePort }],
+      w.servicePort === undefined
+        ? []
+        : [{ name: w.name, namespace: tierNamespace(config, w.tier), port: w.servicePort, ...((w.webTls ?? false) && config.webTls.enabled ? { scheme: Scheme.HTTPS } : {}) }],
     ),
   );
 }

@@ -106,4 +106,6 @@ export const ScrapeAnnotations = {
   scheme: 'prometheus.io/scheme',
   /** Keep the exporter's own namespace/pod labels (kube-state-metrics, dcgm-exporter describe other pods). */
   honorLabels: 'fl-observability.io/honor-labels',
+  /** Served over HTTPS with the stack's web certificate: scraped by a job that verifies it (`webTls`). */
+  webTls: 'fl-observability.io/web-tls',
 } as const;

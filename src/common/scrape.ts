@@ -7,6 +7,8 @@ export interface ScrapeOptions {
   readonly path?: string;
   /** The exporter's labels win over the target's (its series describe other pods). @default false */
   readonly honorLabels?: boolean;
+  /** Served over HTTPS with the stack's web certificate (`webTls`). @default false */
+  readonly webTls?: boolean;
 }
 
 /** Pod annotations that make Prometheus's pod scrape jobs scrape a port. */
@@ -16,6 +18,7 @@ export function scrapeAnnotations(port: number, options: ScrapeOptions = {}): Re
     [ScrapeAnnotations.port]: String(port),
     [ScrapeAnnotations.path]: options.path ?? '/metrics',
     ...(options.honorLabels ?? false ? { [ScrapeAnnotations.honorLabels]: 'true' } : {}),
+    ...(options.webTls ?? false ? { [ScrapeAnnotations.scheme]: 'https', [ScrapeAnnotations.webTls]: 'true' } : {}),
   };
 }
 

@@ -1,22 +1,38 @@
 import type { ComponentName } from './names';
 
+/** How a Service's port speaks HTTP. */
+export enum Scheme {
+  HTTP = 'http',
+  /** Served with the stack's web certificate (`webTls`). */
+  HTTPS = 'https',
+}
+
 /** Where a component's Service answers inside the cluster. */
 export interface Endpoint {
   readonly service: string;
   readonly namespace: string;
   readonly port: number;
+  /** @default Scheme.HTTP */
+  readonly scheme?: Scheme;
 }
 
-/** `http://service.namespace.svc:port` plus an optional path. */
+/** `<scheme>://service.namespace.svc:port` plus an optional path. */
 export function endpointUrl(endpoint: Endpoint, path = ''): string {
-  return `http://${endpoint.service}.${endpoint.namespace}.svc:${endpoint.port}${path}`;
+  return `${endpoint.scheme ?? Scheme.HTTP}://${serviceHost(endpoint)}:${endpoint.port}${path}`;
 }
 
-/** A Service other components address: its workload's name (also the Service name), namespace and port. */
+/** `service.namespace.svc`: the name clients address a Service by (and a certificate must carry). */
+export function serviceHost(endpoint: Pick<Endpoint, 'service' | 'namespace'>): string {
+  return `${endpoint.service}.${endpoint.namespace}.svc`;
+}
+
+/** A Service other components address: its workload's name (also the Service name), namespace, port and scheme. */
 export interface ServiceEntry {
   readonly name: ComponentName;
   readonly namespace: string;
   readonly port: number;
+  /** @default Scheme.HTTP */
+  readonly scheme?: Scheme;
 }
 
 /**
@@ -27,7 +43,7 @@ export class Topology {
   private readonly endpoints: ReadonlyMap<ComponentName, Endpoint>;
 
   constructor(services: readonly ServiceEntry[]) {
-    this.endpoints = new Map(services.map((s) => [s.name, { service: s.name, namespace: s.namespace, port: s.port }]));
+    this.endpoints = new Map(services.map((s) => [s.name, { service: s.name, namespace: s.namespace, port: s.port, ...(s.scheme === undefined ? {} : { scheme: s.scheme }) }]));
   }
 
   /** The endpoint of a component's Service; throws for a component without one (a wiring bug). */
@@ -39,7 +55,7 @@ export class Topology {
     return endpoint;
   }
 
-  /** `http://service.namespace.svc:port` of a component, plus an optional path. */
+  /** `<scheme>://service.namespace.svc:port` of a component, plus an optional path. */
   url(name: ComponentName, path = ''): string {
     return endpointUrl(this.endpoint(name), path);
   }

@@ -119,6 +119,8 @@ export interface HttpProbeOptions {
   readonly periodSeconds?: number;
   /** Consecutive failures after which the probe fails. @default 3 */
   readonly failureThreshold?: number;
+  /** HTTPS: the kubelet connects with TLS (it does not verify the certificate). @default false */
+  readonly https?: boolean;
 }
 
 /** The time the kubelet waits for an answer to a probe. */
@@ -132,6 +134,7 @@ export function httpProbe(options: HttpProbeOptions): kplus.Probe {
     timeoutSeconds: Duration.seconds(PROBE_TIMEOUT_SECONDS),
     failureThreshold: options.failureThreshold ?? 3,
     initialDelaySeconds: Duration.seconds(0),
+    ...(options.https ?? false ? { scheme: kplus.ConnectionScheme.HTTPS } : {}),
   });
 }
 

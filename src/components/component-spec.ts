@@ -88,6 +88,11 @@ export interface WorkloadSpec extends MonitoredWorkload {
   readonly servicePort?: number;
   /** Ports it accepts connections on, with their sources. @default - none: no allow policy (e.g. on the host network) */
   readonly ingress?: readonly IngressPort[];
+  /**
+   * Serves HTTPS on `servicePort` with the stack's web certificate when `webTls.enabled` (its web
+   * config, probes and every client follow through its endpoint's scheme). @default false
+   */
+  readonly webTls?: boolean;
   /** A UI reached by port-forwarding its Service on `servicePort` (listed by the Pulumi program). @default false */
   readonly ui?: boolean;
   /** How the live local harness runs it. @default - not runnable locally, without a reason */

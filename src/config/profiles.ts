@@ -29,6 +29,7 @@ export const DEFAULTS: StackConfig = {
   runbookBaseUrl: 'docs/runbooks',
   extensions: { ruleFiles: [], dashboards: [] },
   ingress: { enabled: false, className: 'nginx', tlsSecret: 'fl-ui-tls', hosts: {} },
+  webTls: { enabled: false, secret: 'fl-web-tls' },
   prometheus: {
     enabled: true,
     replicas: 1,

@@ -641,6 +641,19 @@ export const StackConfigSchema = z
       message: 'must be an http(s) URL or a repository-relative path such as docs/runbooks',
     }),
     /**
+     * HTTPS for Prometheus's and Alertmanager's web servers (`--web.config.file`) with the certificate
+     * of a kubernetes.io/tls Secret that also holds its CA as `ca.crt` (cert-manager's layout), valid
+     * for both Services' names (`prometheus.<monitoring>.svc`, `alertmanager.<monitoring>.svc`). Every
+     * client follows: the probes, Prometheus's scrapes of both and its alerts, Grafana's datasources and
+     * Thanos Rule (verifying with ca.crt), the health CLI and the Ingresses.
+     */
+    webTls: z.strictObject({
+      /** @default false */
+      enabled: z.boolean(),
+      /** @default 'fl-web-tls' */
+      secret: dnsLabel,
+    }),
+    /**
      * An Ingress per exposed UI (Grafana, Prometheus, Alertmanager, MLflow, Thanos Query), TLS-terminated
      * with a Secret's certificate; the UIs stay reachable by port-forward either way.
      */

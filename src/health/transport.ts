@@ -1,4 +1,4 @@
-import type { Endpoint } from '../common/topology';
+import { Scheme, type Endpoint } from '../common/topology';
 import { httpGet, type HttpResponse } from './http';
 import type { KubeClient } from './kube-client';
 
@@ -10,10 +10,10 @@ export interface HealthTransport {
   describe(component: string, endpoint: Endpoint, path: string): string;
 }
 
-/** The API server path that proxies to `path` on a Service port. */
+/** The API server path that proxies to `path` on a Service port, over HTTPS where the Service serves it. */
 export function serviceProxyPath(endpoint: Endpoint, path: string): string {
   const ns = encodeURIComponent(endpoint.namespace);
-  return `/api/v1/namespaces/${ns}/services/http:${encodeURIComponent(endpoint.service)}:${endpoint.port}/proxy${path}`;
+  return `/api/v1/namespaces/${ns}/services/${endpoint.scheme ?? Scheme.HTTP}:${encodeURIComponent(endpoint.service)}:${endpoint.port}/proxy${path}`;
 }
 
 /**

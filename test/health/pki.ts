@@ -14,8 +14,11 @@ export interface Pki {
   readonly pem: (file: string) => string;
 }
 
-/** Makes a CA and two leaf certificates with openssl (EC P-256, one day). */
-export function makePki(clientCommonName = 'health-test'): Pki {
+/**
+ * Makes a CA and two leaf certificates with openssl (EC P-256, one day); the server certificate
+ * carries `serverNames` (subjectAltName entries).
+ */
+export function makePki(clientCommonName = 'health-test', serverNames: readonly string[] = ['IP:127.0.0.1', 'DNS:kubernetes']): Pki {
   const dir = tempDir('pki');
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const key = (name: string) => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
@@ -27,7 +30,7 @@ export function makePki(clientCommonName = 'health-test'): Pki {
     writeFileSync(join(dir, `${name}.ext`), ext);
     openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', `${name}.ext`, '-out', `${name}.crt`);
   };
-  leaf('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:kubernetes\nextendedKeyUsage=serverAuth\n');
+  leaf('server', '/CN=127.0.0.1', `subjectAltName=${serverNames.join(',')}\nextendedKeyUsage=serverAuth\n`);
   leaf('client', `/CN=${clientCommonName}/O=system:masters`, 'extendedKeyUsage=clientAuth\n');
   const pem = (file: string) => readFileSync(file, 'utf8');
   return {

@@ -16,6 +16,7 @@
  * }
  * ```
  */
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,9 @@ import { isWorkload, type ManifestContainer, type ManifestObject } from '../../s
 import type { LocalCluster, LocalPod, LocalService } from '../local/cluster';
 import { containerEnv, containerOf, localPods, localService, mountsOf } from '../local/pods';
 import { localAlertmanagerConfig, localOtelCollectorConfig, localPrometheusConfig, type OtelCollectorConfigInput, type PrometheusConfigInput } from '../local/programs';
-import { expandEnvReferences, localAddress, localArgs, serviceAddresses, type PathMount, type UrlSubstitution } from '../local/relocate';
+import { expandEnvReferences, localAddress, localArgs, relocate, serviceAddresses, type PathMount, type UrlSubstitution } from '../local/relocate';
+import { Scheme } from '../../src/common/topology';
+import { WEB_CONFIG_FILE } from '../../src/common/web-tls';
 import { synthStack } from '../helpers';
 import { tool, venvProgram } from '../tools';
 import { exposedSockets, ManagedProcess, type ExposedSocket, type ProcessSpec } from './processes';
@@ -243,14 +246,43 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** GET a loopback URL: status and body, or status 0 when nothing answers. */
-export async function httpGet(url: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+/** How {@link httpGet} checks an HTTPS server. */
+export interface HttpsCheck {
+  /** The CA to verify with. @default - none: not verified (as the kubelet probes) */
+  readonly ca?: string;
+  /** The name the certificate must carry. @default - the URL's host */
+  readonly serverName?: string;
+}
+
+/**
+ * GET a loopback URL: status and body, or status 0 when nothing answers (or the TLS handshake
+ * fails). An `https:` URL is fetched over TLS, verified only when `tls.ca` is given.
+ */
+export async function httpGet(url: string, timeoutMs = 5000, tls: HttpsCheck = {}): Promise<{ status: number; body: string }> {
+  if (url.startsWith('https:')) {
+    return httpsGet(url, timeoutMs, tls);
+  }
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     return { status: res.status, body: await res.text() };
   } catch {
     return { status: 0, body: '' };
   }
+}
+
+function httpsGet(url: string, timeoutMs: number, tls: HttpsCheck): Promise<{ status: number; body: string }> {
+  return new Promise((resolveGet) => {
+    const options = tls.ca === undefined ? { rejectUnauthorized: false } : { ca: tls.ca, ...(tls.serverName === undefined ? {} : { servername: tls.serverName }) };
+    const req = httpsRequest(url, { ...options, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolveGet({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolveGet({ status: 0, body: '' }));
+    req.end();
+  });
 }
 
 /** Polls `check` every `everyMs` until it returns a value (not undefined) or the deadline passes. */
@@ -272,12 +304,12 @@ export async function waitFor<T>(what: string, deadline: number, check: () => Pr
   }
 }
 
-function readinessPath(container: ManifestContainer & { readinessProbe?: { httpGet?: { path: string; port: number } } }): { path: string; port: number } {
+function readinessPath(container: ManifestContainer & { readinessProbe?: { httpGet?: { path: string; port: number; scheme?: string } } }): { path: string; port: number; scheme: 'http' | 'https' } {
   const get = container.readinessProbe?.httpGet;
   if (get === undefined) {
     throw new Error(`container ${container.name} has no HTTP readiness probe to wait on`);
   }
-  return { path: get.path, port: get.port };
+  return { path: get.path, port: get.port, scheme: get.scheme === 'HTTPS' ? 'https' : 'http' };
 }
 
 function localPortOf(pod: LocalPod, containerPort: number): number {
@@ -345,7 +377,8 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   // Loki does not run here: VictoriaLogs takes what is sent to Loki's Service, per protocol.
   const sinkEndpoints = config.loki.enabled ? victoriaLogsEndpoints(sinkPort) : undefined;
   let logSink: LogSink | undefined;
-  const loki = stackTopology(config).url(ComponentName.LOKI);
+  const topology = stackTopology(config);
+  const loki = topology.url(ComponentName.LOKI);
   const substitutions: UrlSubstitution[] = [
     ...(sinkEndpoints === undefined
       ? []
@@ -420,7 +453,13 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
           throw new Error(`${pod.name}: ConfigMap ${m.source.name} is not in the synthesized objects`);
         }
         for (const [key, text] of Object.entries(data)) {
-          const rewritten = key === runner.configKey ? localConfigText(runner, key, text, transform, pod) : text;
+          // The web config's certificate paths move like any config's container paths.
+          const rewritten =
+            key === runner.configKey
+              ? localConfigText(runner, key, text, transform, pod)
+              : key === WEB_CONFIG_FILE
+                ? stringify(relocate(parse(text), transform, `${pod.name} ${key}`))
+                : text;
           if (key === runner.configKey) {
             localConfigs[key] = parse(rewritten);
           }
@@ -469,7 +508,8 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
     Promise.all(
       list.map(async (p) => {
         const probe = readinessPath(containerOf(workloads.find((w) => nameOf(w) === p.component)!, p.container));
-        const url = `http://${LOOPBACK}:${localPortOf(p.pod, probe.port)}${probe.path}`;
+        // As the kubelet: an HTTPS probe connects with TLS without verifying the certificate.
+        const url = `${probe.scheme}://${LOOPBACK}:${localPortOf(p.pod, probe.port)}${probe.path}`;
         await waitFor(`${p.pod.name} ready at ${url}`, until, async () => {
           if (!p.process.isRunning()) {
             throw new Error(`${p.pod.name} exited ${JSON.stringify(p.process.exitStatus)}:\n${tail(p.process)}`);
@@ -507,7 +547,9 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
 
   const urlOf = (component: LiveComponent, containerPort: number): string | undefined => {
     const p = processes.find((x) => x.component === component);
-    return p === undefined ? undefined : `http://${LOOPBACK}:${localPortOf(p.pod, containerPort)}`;
+    // A Service served with the web certificate (`webTls`) answers HTTPS only.
+    const scheme = topology.endpoint(component).scheme ?? Scheme.HTTP;
+    return p === undefined ? undefined : `${scheme}://${LOOPBACK}:${localPortOf(p.pod, containerPort)}`;
   };
   const clients = processes.filter((p) => p.component === ComponentName.FL_CLIENT);
   const processOf = (podName: string): LiveProcess => {

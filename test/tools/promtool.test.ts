@@ -49,6 +49,7 @@ const VARIANTS: readonly [string, 'minikube' | 'production', Record<string, unkn
   ['remote_write targets, single replica', 'minikube', REMOTE_WRITE_TARGETS],
   ['remote_write targets, HA replicas, no VictoriaMetrics', 'production', { ...REMOTE_WRITE_TARGETS, victoriaMetrics: { enabled: false } }],
   ['external scrape jobs', 'minikube', EXTERNAL_SCRAPE_JOBS],
+  ['HTTPS web servers (webTls), HA replicas', 'production', { webTls: { enabled: true } }],
 ];
 
 test.each(VARIANTS)('promtool check config accepts the generated prometheus.yml (%s)', (_name, profile, overrides) => {

@@ -4,6 +4,7 @@ import type { StackConfig } from '../../config/schema';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
+import { WEB_CONFIG_FILE, webConfigFile, webTlsMount } from '../../common/web-tls';
 import {
   claimVolume,
   componentService,
@@ -27,6 +28,8 @@ export interface AlertmanagerProps extends ComponentProps {
   readonly settings: StackConfig['alertmanager'];
   /** The URL its pages and alerts link to: its Ingress when exposed, else its Service. */
   readonly externalUrl: string;
+  /** The web certificate Secret it serves HTTPS with (`webTls`). @default - plain HTTP */
+  readonly webTlsSecret?: string;
 }
 
 const ALERTMANAGER_UID = 65534;
@@ -53,12 +56,16 @@ export class Alertmanager extends Construct {
     const me = this.identity;
     this.configText = stringify(alertmanagerConfig({ alertmanager: slice }), { lineWidth: 0 });
 
-    const config = configFiles(this, me, { files: { [CONFIG_FILE]: this.configText }, mountPath: CONFIG_DIR });
+    const webTls = props.webTlsSecret !== undefined;
+    const config = configFiles(this, me, {
+      files: { [CONFIG_FILE]: this.configText, ...(webTls ? { [WEB_CONFIG_FILE]: stringify(webConfigFile()) } : {}) },
+      mountPath: CONFIG_DIR,
+    });
     const sts = statefulWorkload(this, me, {
       replicas: slice.replicas,
       user: ALERTMANAGER_UID,
       serviceAccount: componentServiceAccount(this, me),
-      annotations: { ...config.annotations, ...scrapeAnnotations(AlertmanagerApi.port) },
+      annotations: { ...config.annotations, ...scrapeAnnotations(AlertmanagerApi.port, { webTls }) },
       storage: slice.storage,
       ports: [HTTP, CLUSTER],
     });
@@ -76,14 +83,20 @@ export class Alertmanager extends Construct {
         `--storage.path=${DATA_DIR}`,
         `--web.listen-address=:${HTTP.port}`,
         `--web.external-url=${props.externalUrl}`,
+        ...(webTls ? [`--web.config.file=${CONFIG_DIR}/${WEB_CONFIG_FILE}`] : []),
         ...(slice.replicas > 1 ? [`--cluster.listen-address=0.0.0.0:${CLUSTER.port}`, ...peers] : ['--cluster.listen-address=']),
       ],
       ports: containerPorts([HTTP, CLUSTER]),
       resources: containerResources(slice.resources),
       securityContext: restrictedContainerSecurity(ALERTMANAGER_UID),
-      readiness: httpProbe({ path: AlertmanagerApi.ready, port: HTTP.port, periodSeconds: 5 }),
-      liveness: httpProbe({ path: AlertmanagerApi.healthy, port: HTTP.port, periodSeconds: 15, failureThreshold: 6 }),
-      volumeMounts: [config.mount, { path: DATA_DIR, volume: claimVolume(this, 'data') }, ...secretMounts],
+      readiness: httpProbe({ path: AlertmanagerApi.ready, port: HTTP.port, https: webTls, periodSeconds: 5 }),
+      liveness: httpProbe({ path: AlertmanagerApi.healthy, port: HTTP.port, https: webTls, periodSeconds: 15, failureThreshold: 6 }),
+      volumeMounts: [
+        config.mount,
+        { path: DATA_DIR, volume: claimVolume(this, 'data') },
+        ...secretMounts,
+        ...(props.webTlsSecret === undefined ? [] : [webTlsMount(this, props.webTlsSecret)]),
+      ],
     });
     componentService(this, 'service', me, [HTTP]);
   }

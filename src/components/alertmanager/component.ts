@@ -2,6 +2,7 @@ import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentS
 import { ingressUrl } from '../../common/ingress';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
+import { webTlsSecretOf } from '../../common/web-tls';
 import { Alertmanager } from './alertmanager';
 import { ALERTMANAGER_PROBE } from './health';
 import { ALERTMANAGER_MIXIN } from './mixin';
@@ -18,6 +19,7 @@ export const ALERTMANAGER_COMPONENT: ComponentSpec = {
       servicePort: Ports.alertmanager,
       persistentVolume: true,
       ui: true,
+      webTls: true,
       ingress: [
         { port: Ports.alertmanager, from: [ComponentName.PROMETHEUS, ComponentName.GRAFANA, ANYWHERE] },
         { port: Ports.alertmanagerCluster, from: [ComponentName.ALERTMANAGER] },
@@ -39,6 +41,7 @@ export const ALERTMANAGER_COMPONENT: ComponentSpec = {
       image: resolveImage('alertmanager', ctx.config.alertmanager.image),
       settings: ctx.config.alertmanager,
       externalUrl: ingressUrl(ctx.config.ingress, ComponentName.ALERTMANAGER) ?? ctx.topology.url(ComponentName.ALERTMANAGER),
+      ...webTlsSecretOf(ctx, ComponentName.ALERTMANAGER),
     }),
   mixin: ALERTMANAGER_MIXIN,
   probes: [ALERTMANAGER_PROBE],

@@ -2,7 +2,7 @@ import { ingressUrl } from '../../common/ingress';
 import { ANYWHERE, LocalRunKind, NamespaceTier, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
-import { datasourceValues } from './config';
+import { datasourceValues, datasourcesNeedWebTlsCa } from './config';
 import { Grafana } from './grafana';
 import { GRAFANA_PROBE } from './health';
 
@@ -22,14 +22,17 @@ export const GRAFANA_COMPONENT: ComponentSpec = {
       local: { kind: LocalRunKind.UNAVAILABLE, reason: 'no Grafana binary is built here; its PromQL panel queries run directly against Prometheus' },
     },
   ],
-  build: (scope, ctx) =>
+  build: (scope, ctx) => {
+    const datasources = datasourceValues(ctx.config, ctx.topology);
     new Grafana(scope, 'grafana', {
       namespace: ctx.namespace(NamespaceTier.MONITORING),
       image: resolveImage('grafana', ctx.config.grafana.image),
       settings: ctx.config.grafana,
-      datasources: datasourceValues(ctx.config, ctx.topology),
+      datasources,
       rootUrl: ingressUrl(ctx.config.ingress, ComponentName.GRAFANA),
       dashboards: ctx.dashboards,
-    }),
+      ...(datasourcesNeedWebTlsCa(datasources) ? { webTlsCaSecret: ctx.config.webTls.secret } : {}),
+    });
+  },
   probes: [GRAFANA_PROBE],
 };

@@ -1,6 +1,7 @@
 import type { StackConfig } from '../../config/schema';
 import { ComponentName } from '../../common/names';
-import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
+import { endpointUrl, Scheme, type Endpoint, type Topology } from '../../common/topology';
+import { WebTlsFiles } from '../../common/web-tls';
 import { DATASOURCE_NAMES, DatasourceUid } from '../../monitoring/datasources';
 
 
@@ -13,6 +14,21 @@ export interface GrafanaDatasource {
   readonly isDefault: boolean;
   readonly editable: false;
   readonly jsonData: Record<string, unknown>;
+  /** Grafana keeps these encrypted; `$__file{…}` reads a mounted file at provisioning. @default - none */
+  readonly secureJsonData?: Record<string, string>;
+}
+
+/**
+ * The datasource fields that verify a Service's web certificate (`webTls`) with the mounted CA; none
+ * for a plain HTTP Service. Grafana checks the certificate against the URL's host, the Service name.
+ */
+function webTlsFields(endpoint: Endpoint): Pick<GrafanaDatasource, 'jsonData' | 'secureJsonData'> {
+  return endpoint.scheme === Scheme.HTTPS ? { jsonData: { tlsAuthWithCACert: true }, secureJsonData: { tlsCACert: `$__file{${WebTlsFiles.ca}}` } } : { jsonData: {} };
+}
+
+/** Whether any datasource's Service is served with the web certificate: Grafana then mounts its CA. */
+export function datasourcesNeedWebTlsCa(values: DatasourceValues): boolean {
+  return [values.prometheus, values.alertmanager].some((e) => e?.scheme === Scheme.HTTPS);
 }
 
 /** What datasources.yaml is rendered from: the Services of the deployed stores, resolved once. */
@@ -48,6 +64,7 @@ export function datasourceValues(config: StackConfig, topology: Topology): Datas
 export function datasourcesFile(values: DatasourceValues): { apiVersion: 1; datasources: GrafanaDatasource[] } {
   const datasources: GrafanaDatasource[] = [];
   if (values.prometheus !== undefined) {
+    const tls = webTlsFields(values.prometheus);
     datasources.push({
       name: DATASOURCE_NAMES[DatasourceUid.PROMETHEUS],
       uid: DatasourceUid.PROMETHEUS,
@@ -56,7 +73,8 @@ export function datasourcesFile(values: DatasourceValues): { apiVersion: 1; data
       url: endpointUrl(values.prometheus),
       isDefault: true,
       editable: false,
-      jsonData: { timeInterval: values.scrapeInterval, httpMethod: 'POST', prometheusType: 'Prometheus' },
+      jsonData: { timeInterval: values.scrapeInterval, httpMethod: 'POST', prometheusType: 'Prometheus', ...tls.jsonData },
+      ...(tls.secureJsonData === undefined ? {} : { secureJsonData: tls.secureJsonData }),
     });
   }
   if (values.victoriaMetrics !== undefined) {
@@ -96,6 +114,7 @@ export function datasourcesFile(values: DatasourceValues): { apiVersion: 1; data
     });
   }
   if (values.alertmanager !== undefined) {
+    const tls = webTlsFields(values.alertmanager);
     datasources.push({
       name: DATASOURCE_NAMES[DatasourceUid.ALERTMANAGER],
       uid: DatasourceUid.ALERTMANAGER,
@@ -104,7 +123,8 @@ export function datasourcesFile(values: DatasourceValues): { apiVersion: 1; data
       url: endpointUrl(values.alertmanager),
       isDefault: false,
       editable: false,
-      jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
+      jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false, ...tls.jsonData },
+      ...(tls.secureJsonData === undefined ? {} : { secureJsonData: tls.secureJsonData }),
     });
   }
   return { apiVersion: 1, datasources };

@@ -23,6 +23,7 @@ import { kplus } from '../../k8s';
 import { compareCodeUnits } from '../../common/order';
 import type { ProvisionedDashboard } from '../../monitoring/mixin';
 import { GrafanaApi } from './api';
+import { webTlsMount } from '../../common/web-tls';
 import { dashboardProvidersFile, datasourcesFile, DASHBOARDS_DIR, DATA_DIR, grafanaEnv, PROVISIONING_DIR, type DatasourceValues } from './config';
 
 /** Props of {@link Grafana}. */
@@ -35,6 +36,8 @@ export interface GrafanaProps extends ComponentProps {
   readonly rootUrl?: string;
   /** Every component's dashboards. */
   readonly dashboards: readonly ProvisionedDashboard[];
+  /** The web certificate Secret whose `ca.crt` the datasources of HTTPS Services verify with (`webTls`). @default - none mounted */
+  readonly webTlsCaSecret?: string;
 }
 
 /** The grafana user of the upstream image. */
@@ -113,6 +116,7 @@ export class Grafana extends Construct {
         { path: DATA_DIR, volume: kplus.Volume.fromPersistentVolumeClaim(this, 'data-vol', data, { name: 'data' }) },
         { path: '/tmp', volume: scratchVolume(this, 'tmp') },
         ...folderMounts,
+        ...(props.webTlsCaSecret === undefined ? [] : [webTlsMount(this, props.webTlsCaSecret, { caOnly: true })]),
       ],
     });
     componentService(this, 'service', me, [HTTP]);

@@ -1,6 +1,9 @@
 import { Construct } from 'constructs';
 import { PART_OF, type ComponentName } from '../../common/names';
-import type { Endpoint } from '../../common/topology';
+import { Scheme, type Endpoint } from '../../common/topology';
+
+/** ingress-nginx's annotation for the protocol it speaks to the backend Service. */
+const NGINX_BACKEND_PROTOCOL = 'nginx.ingress.kubernetes.io/backend-protocol';
 import type { StackConfig } from '../../config/schema';
 import { k8s } from '../../k8s';
 
@@ -29,6 +32,8 @@ export class UiIngresses extends Construct {
           name: route.name,
           namespace: route.endpoint.namespace,
           labels: { 'app.kubernetes.io/name': route.name, 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': 'cdk8s' },
+          // A Service served with the web certificate (`webTls`): ingress-nginx connects to it over HTTPS.
+          ...(route.endpoint.scheme === Scheme.HTTPS ? { annotations: { [NGINX_BACKEND_PROTOCOL]: 'HTTPS' } } : {}),
         },
         spec: {
           ingressClassName: props.settings.className,

@@ -3,6 +3,7 @@ import { ingressUrl } from '../../common/ingress';
 import { ComponentName, Ports } from '../../common/names';
 import { ALL_NAMESPACES, type StackConfig } from '../../config/schema';
 import { resolveImage } from '../../common/workload';
+import { webTlsSecretOf } from '../../common/web-tls';
 import { prometheusConfig, prometheusFileValues } from './config';
 import { PROMETHEUS_PROBE } from './health';
 import { PROMETHEUS_MIXIN } from './mixin';
@@ -20,6 +21,7 @@ export const PROMETHEUS_COMPONENT: ComponentSpec = {
       servicePort: Ports.prometheus,
       persistentVolume: true,
       ui: true,
+      webTls: true,
       ingress: [{ port: Ports.prometheus, from: [ComponentName.PROMETHEUS, ComponentName.GRAFANA, ANYWHERE] }],
       local: {
         kind: LocalRunKind.TOOL,
@@ -40,6 +42,7 @@ export const PROMETHEUS_COMPONENT: ComponentSpec = {
       image: resolveImage('prometheus', ctx.config.prometheus.image),
       externalUrl: ingressUrl(ctx.config.ingress, ComponentName.PROMETHEUS) ?? ctx.topology.url(ComponentName.PROMETHEUS),
       ruleFiles: ctx.ruleFiles,
+      ...webTlsSecretOf(ctx, ComponentName.PROMETHEUS),
     }),
   mixin: PROMETHEUS_MIXIN,
   probes: [PROMETHEUS_PROBE],

@@ -1,7 +1,8 @@
 import { ALL_NAMESPACES, type ExternalScrapeJob, type RelabelRule, type RemoteWriteQueue, type RemoteWriteTarget, type StackConfig } from '../../config/schema';
 import { ComponentName, ScrapeAnnotations } from '../../common/names';
 import type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from '../../common/scrape-config';
-import { endpointUrl, type Endpoint, type Topology } from '../../common/topology';
+import { endpointUrl, Scheme, type Endpoint, type Topology } from '../../common/topology';
+import { webTlsClientConfig } from '../../common/web-tls';
 import { JOB_POD_LABEL, KUBELET_METRICS_PATHS, METRICS_PATH_LABEL, podMetaLabel, POD_TARGET_LABELS, type KubeletJob } from '../../common/scrape';
 
 export type { HttpClientConfig, KubernetesSdConfig, RelabelConfig, ScrapeConfig };
@@ -73,20 +74,40 @@ function discovery(role: KubernetesSdConfig['role'], namespaces: readonly string
   return namespaces === undefined ? { role } : { role, namespaces: { names: namespaces } };
 }
 
+/** Which of the stack's pod scrape jobs: each annotated pod is scraped by exactly one. */
+type PodsJobKind =
+  /** Every annotated pod but those of the two below. */
+  | { readonly honorLabels: false; readonly webTls?: undefined }
+  /** Exporters whose series describe other pods: their labels win. */
+  | { readonly honorLabels: true; readonly webTls?: undefined }
+  /** The pods of one Service that serve HTTPS with the stack's web certificate, verified under its name. */
+  | { readonly honorLabels: false; readonly webTls: Endpoint };
+
 /**
  * Scrapes every pod of the namespaces (`undefined`: all) that opts in with the prometheus.io
  * annotations. Pods that ask for honor_labels (exporters whose series describe other pods) get a job
  * of their own, which only the stack's namespaces have: elsewhere a pod cannot overwrite its target
- * labels (and one asking for it is not scraped).
+ * labels (and one asking for it is not scraped). So do the pods of each Service served with the
+ * stack's web certificate (`webTls`): their job verifies it under that Service's name.
  */
-function podsJob(namespaces: readonly string[] | undefined, honorLabels: boolean): ScrapeConfig {
+function podsJob(namespaces: readonly string[] | undefined, kind: PodsJobKind): ScrapeConfig {
+  const { honorLabels, webTls } = kind;
+  const webTlsRules: RelabelConfig[] =
+    webTls === undefined
+      ? [{ source_labels: [metaAnnotation(ScrapeAnnotations.webTls)], regex: 'true', action: 'drop' }]
+      : [
+          { source_labels: [metaAnnotation(ScrapeAnnotations.webTls)], regex: 'true', action: 'keep' },
+          { source_labels: [podMetaLabel(JOB_POD_LABEL)], regex: webTls.service, action: 'keep' },
+        ];
   return {
-    job_name: honorLabels ? 'kubernetes-pods-honor-labels' : 'kubernetes-pods',
+    job_name: webTls !== undefined ? `kubernetes-pods-web-tls-${webTls.service}` : honorLabels ? 'kubernetes-pods-honor-labels' : 'kubernetes-pods',
     ...(honorLabels ? { honor_labels: true } : {}),
+    ...(webTls === undefined ? {} : { tls_config: webTlsClientConfig(webTls) }),
     kubernetes_sd_configs: [discovery('pod', namespaces)],
     relabel_configs: [
       { source_labels: [metaAnnotation(ScrapeAnnotations.scrape)], regex: 'true', action: 'keep' },
       { source_labels: [metaAnnotation(ScrapeAnnotations.honorLabels)], regex: 'true', action: honorLabels ? 'keep' : 'drop' },
+      ...webTlsRules,
       { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed', action: 'drop' },
       { source_labels: [metaAnnotation(ScrapeAnnotations.scheme)], regex: '(https?)', target_label: '__scheme__', action: 'replace' },
       { source_labels: [metaAnnotation(ScrapeAnnotations.path)], regex: '(.+)', target_label: '__metrics_path__', action: 'replace' },
@@ -187,6 +208,8 @@ export interface PrometheusFileValues {
   readonly alertmanager?: Endpoint;
   /** VictoriaMetrics's Service, the `victoriaMetrics` remote_write target. @default - VictoriaMetrics is not deployed: that target is skipped */
   readonly victoriaMetrics?: Endpoint;
+  /** The deployed Services served with the stack's web certificate (`webTls`): a scrape job each. @default [] */
+  readonly webTlsTargets?: readonly Endpoint[];
 }
 
 /** The {@link PrometheusFileValues} of a config, resolved once (the component's build passes them to the construct). */
@@ -199,6 +222,10 @@ export function prometheusFileValues(config: StackConfig, topology: Topology): P
     scrapeNamespaces: [config.namespaces.monitoring, config.namespaces.agents, config.namespaces.training],
     ...(config.alertmanager.enabled ? { alertmanager: topology.endpoint(ComponentName.ALERTMANAGER) } : {}),
     ...(config.victoriaMetrics.enabled ? { victoriaMetrics: topology.endpoint(ComponentName.VICTORIA_METRICS) } : {}),
+    webTlsTargets: [
+      ...(config.prometheus.enabled ? [topology.endpoint(ComponentName.PROMETHEUS)] : []),
+      ...(config.alertmanager.enabled ? [topology.endpoint(ComponentName.ALERTMANAGER)] : []),
+    ].filter((e) => e.scheme === Scheme.HTTPS),
   };
 }
 
@@ -342,6 +369,7 @@ export function prometheusFile(values: PrometheusFileValues): PrometheusConfigFi
             alertmanagers: [
               {
                 api_version: 'v2',
+                ...(alertmanager.scheme === Scheme.HTTPS ? { scheme: Scheme.HTTPS, tls_config: webTlsClientConfig(alertmanager) } : {}),
                 kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [alertmanager.namespace] } }],
                 relabel_configs: [
                   { source_labels: ['__meta_kubernetes_service_name'], regex: alertmanager.service, action: 'keep' },
@@ -353,8 +381,9 @@ export function prometheusFile(values: PrometheusFileValues): PrometheusConfigFi
         }),
     ...(remoteWrite.length === 0 ? {} : { remote_write: remoteWrite }),
     scrape_configs: [
-      podsJob(discovered, false),
-      podsJob(values.scrapeNamespaces, true),
+      podsJob(discovered, { honorLabels: false }),
+      podsJob(values.scrapeNamespaces, { honorLabels: true }),
+      ...(values.webTlsTargets ?? []).map((target) => podsJob([target.namespace], { honorLabels: false, webTls: target })),
       serviceEndpointsJob(discovered),
       kubeletJob('kubelet'),
       kubeletJob('cadvisor'),

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
+import { WEB_CONFIG_FILE, webConfigFile, webTlsMount } from '../../common/web-tls';
 import {
   claimVolume,
   containerPorts,
@@ -37,6 +38,11 @@ export interface PrometheusProps extends ComponentProps, PrometheusFileValues {
   readonly externalUrl: string;
   /** Rule files to load, file name → YAML text (collected from every component's mixin). */
   readonly ruleFiles: Readonly<Record<string, string>>;
+  /**
+   * The web certificate Secret (`webTls`): it serves HTTPS with it, and its scrapes of the HTTPS
+   * pods and its alerts verify with its CA. @default - plain HTTP
+   */
+  readonly webTlsSecret?: string;
 }
 
 /** The Prometheus `nobody` user of the upstream image. */
@@ -104,9 +110,12 @@ export class Prometheus extends Construct {
       })),
     ];
 
+    // HTTPS with the web certificate; the same mount holds the CA its TLS scrapes and alerts verify with.
+    const webTls = props.webTlsSecret !== undefined;
+    const webTlsMounts = props.webTlsSecret === undefined ? [] : [webTlsMount(this, props.webTlsSecret)];
     // A change of a rule file rolls the pods like a change of prometheus.yml.
     const config = configFiles(this, me, {
-      files: { [CONFIG_FILE]: this.configText },
+      files: { [CONFIG_FILE]: this.configText, ...(webTls ? { [WEB_CONFIG_FILE]: stringify(webConfigFile()) } : {}) },
       mountPath: CONFIG_DIR,
       alsoChecksummed: ruleNames.map((n) => `${n}\n${props.ruleFiles[n]}`),
     });
@@ -121,12 +130,12 @@ export class Prometheus extends Construct {
       user: PROMETHEUS_UID,
       serviceAccount,
       apiAccess: true,
-      annotations: { ...config.annotations, ...scrapeAnnotations(HTTP.port) },
+      annotations: { ...config.annotations, ...scrapeAnnotations(HTTP.port, { webTls }) },
       terminationGraceSeconds: 120,
       storage: slice.storage,
       ports: [HTTP],
     });
-    const ready = { path: PrometheusApi.ready, port: HTTP.port };
+    const ready = { path: PrometheusApi.ready, port: HTTP.port, https: webTls };
     sts.addContainer({
       name: 'prometheus',
       ...imageOf(me),
@@ -137,16 +146,17 @@ export class Prometheus extends Construct {
         `--storage.tsdb.retention.size=${slice.retentionSize.replace(/i$/, '')}B`,
         `--web.listen-address=:${HTTP.port}`,
         `--web.external-url=${props.externalUrl}`,
+        ...(webTls ? [`--web.config.file=${CONFIG_DIR}/${WEB_CONFIG_FILE}`] : []),
       ],
       envVariables: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
       ports: containerPorts([HTTP]),
       resources: containerResources(slice.resources),
       securityContext: restrictedContainerSecurity(PROMETHEUS_UID),
       readiness: httpProbe({ ...ready, periodSeconds: 5 }),
-      liveness: httpProbe({ path: PrometheusApi.healthy, port: HTTP.port, periodSeconds: 15, failureThreshold: 6 }),
+      liveness: httpProbe({ path: PrometheusApi.healthy, port: HTTP.port, https: webTls, periodSeconds: 15, failureThreshold: 6 }),
       // Replaying a large WAL takes a while: up to 10 minutes before the liveness probe counts.
       startup: httpProbe({ ...ready, failureThreshold: 60 }),
-      volumeMounts: [config.mount, rules.mount, { path: DATA_DIR, volume: claimVolume(this, 'data') }, ...credentialMounts],
+      volumeMounts: [config.mount, rules.mount, { path: DATA_DIR, volume: claimVolume(this, 'data') }, ...credentialMounts, ...webTlsMounts],
     });
 
     componentService(this, 'service', me, [HTTP]);

@@ -1,5 +1,7 @@
 import type { StackConfig } from '../../config/schema';
 import { ComponentName } from '../../common/names';
+import { endpointUrl, Scheme, serviceHost, type Endpoint } from '../../common/topology';
+import { webTlsClientConfig } from '../../common/web-tls';
 import { ThanosApi } from './api';
 
 /** The external label each Receive replica adds to its series; Query and the Compactor deduplicate on it. */
@@ -124,9 +126,28 @@ export const RULE_REPLICA_LABEL = 'rule_replica';
 export interface RuleValues extends ThanosValues {
   /** Thanos Query's Service (`host:port`, HTTP). */
   readonly query: string;
-  /** Alertmanager's Service URL. @default - Alertmanager is not deployed: alerts go nowhere */
-  readonly alertmanager?: string;
+  /** Alertmanager's Service. @default - Alertmanager is not deployed: alerts go nowhere */
+  readonly alertmanager?: Endpoint;
   readonly evaluationInterval: string;
+}
+
+/**
+ * Where Thanos Rule sends alerts: Alertmanager's Service URL, or, where it serves the web certificate
+ * (`webTls`), the alerting config (inline YAML, here JSON) that verifies it with the mounted CA.
+ */
+function alertmanagersArg(alertmanager: Endpoint): string {
+  if (alertmanager.scheme !== Scheme.HTTPS) return `--alertmanagers.url=${endpointUrl(alertmanager)}`;
+  const config = {
+    alertmanagers: [
+      {
+        scheme: Scheme.HTTPS,
+        api_version: 'v2',
+        static_configs: [`${serviceHost(alertmanager)}:${alertmanager.port}`],
+        http_config: { tls_config: webTlsClientConfig(alertmanager) },
+      },
+    ],
+  };
+  return `--alertmanagers.config=${JSON.stringify(config)}`;
 }
 
 /** `thanos rule`: evaluates the federation's rules over Query (every site's series), alerts to Alertmanager. */
@@ -137,7 +158,7 @@ export function ruleArgs(values: RuleValues): string[] {
     `--data-dir=${ThanosPaths.dataDir}`,
     `--rule-file=${RULES_DIR}/*.yaml`,
     `--query=${values.query}`,
-    ...(values.alertmanager === undefined ? [] : [`--alertmanagers.url=${values.alertmanager}`]),
+    ...(values.alertmanager === undefined ? [] : [alertmanagersArg(values.alertmanager)]),
     `--eval-interval=${values.evaluationInterval}`,
     `--label=${RULE_REPLICA_LABEL}="$(POD_NAME)"`,
     `--alert.label-drop=${RULE_REPLICA_LABEL}`,

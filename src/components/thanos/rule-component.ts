@@ -1,6 +1,5 @@
 import { LocalRunKind, LocalStartPhase, NamespaceTier, SCRAPERS, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
-import { endpointUrl } from '../../common/topology';
 import { resolveImage } from '../../common/workload';
 import { THANOS_RULE_PROBE } from './health';
 import { ThanosRule } from './rule';
@@ -33,9 +32,10 @@ export const THANOS_RULE_COMPONENT: ComponentSpec = {
       resources: ctx.config.thanos.rule.resources,
       storage: ctx.config.thanos.rule.storage,
       query: `${query.service}.${query.namespace}.svc:${query.port}`,
-      ...(ctx.config.alertmanager.enabled ? { alertmanager: endpointUrl(ctx.topology.endpoint(ComponentName.ALERTMANAGER)) } : {}),
+      ...(ctx.config.alertmanager.enabled ? { alertmanager: ctx.topology.endpoint(ComponentName.ALERTMANAGER) } : {}),
       evaluationInterval: ctx.config.evaluationInterval,
       ruleFiles: ctx.federationRuleFiles,
+      webTlsCaSecret: ctx.config.webTls.secret,
     });
   },
   mixin: SITES_MIXIN,

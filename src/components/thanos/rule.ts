@@ -5,6 +5,8 @@ import { scrapeAnnotations } from '../../common/scrape';
 import { claimVolume, componentService, componentServiceAccount, statefulWorkload, type ComponentIdentity, type ComponentProps } from '../../common/workload';
 import type { Storage, Resources } from '../../config/schema';
 import { kplus } from '../../k8s';
+import { Scheme } from '../../common/topology';
+import { webTlsMount } from '../../common/web-tls';
 import { ruleArgs, RULES_DIR, ThanosPaths, type RuleValues } from './config';
 import { GRPC, HTTP, THANOS_UID, thanosContainer } from './pod';
 
@@ -15,6 +17,8 @@ export interface ThanosRuleProps extends ComponentProps, Omit<RuleValues, 'names
   readonly resources: Resources;
   /** Its TSDB of rule results. */
   readonly storage: Storage;
+  /** The web certificate Secret (`webTls`) whose `ca.crt` verifies an HTTPS Alertmanager. */
+  readonly webTlsCaSecret: string;
 }
 
 /** Thanos Rule: the federation's rules over Thanos Query (every site's series), its alerts to Alertmanager. */
@@ -43,7 +47,12 @@ export class ThanosRule extends Construct {
         ports: [HTTP, GRPC],
         resources: props.resources,
         env: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
-        volumeMounts: [rules.mount, { path: ThanosPaths.dataDir, volume: claimVolume(this, 'data') }],
+        volumeMounts: [
+          rules.mount,
+          { path: ThanosPaths.dataDir, volume: claimVolume(this, 'data') },
+          // Alertmanager served with the web certificate: its CA, to verify it.
+          ...(props.alertmanager?.scheme === Scheme.HTTPS ? [webTlsMount(this, props.webTlsCaSecret, { caOnly: true })] : []),
+        ],
       }),
     );
     componentService(this, 'service', me, [HTTP, GRPC]);
