@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
 import type { BuildContext, ComponentSpec, FlowSource } from './components/component-spec';
-import { ANYWHERE } from './components/component-spec';
+import { ANYWHERE, UI_ACCESS } from './components/component-spec';
 import { WORKLOAD_KINDS, type ComponentName } from './common/names';
 import { selectorLabels } from './common/labels';
 import { allWorkloads, COMPONENTS, stackTopology, tierNamespace } from './component-list';
@@ -45,16 +45,20 @@ export interface StackBuild {
 export function policyTargets(config: StackConfig, components: readonly ComponentSpec[] = COMPONENTS): PolicyTarget[] {
   const deployed = allWorkloads(components).filter(({ component }) => component.enabled(config));
   const namespaceOf = new Map<ComponentName, string>(deployed.map(({ workload: w }) => [w.name, tierNamespace(config, w.tier)]));
+  const exposed = new Set(config.ingress.enabled ? Object.keys(config.ingress.hosts) : []);
+  const apiServer = config.networkPolicies.apiServerCidrs.map((cidr) => ({ cidr }));
   // A source the stack does not deploy is left out, unless the cluster's operator stack runs it.
-  const peerOf = (from: FlowSource): PolicyPeer | undefined => {
-    if (from === ANYWHERE) return ANYWHERE;
+  const peersOf = (from: FlowSource, target: ComponentName): PolicyPeer[] => {
+    if (from === ANYWHERE) return [ANYWHERE];
+    if (from === UI_ACCESS) return [...(exposed.has(target) ? [config.ingress.controller] : []), ...apiServer];
     const namespace = namespaceOf.get(from);
-    if (namespace !== undefined) return { namespace, podLabels: selectorLabels(from) };
-    return config.mode === StackMode.OPERATOR ? operatorPeer(config.operator, from) : undefined;
+    if (namespace !== undefined) return [{ namespace, podLabels: selectorLabels(from) }];
+    const peer = config.mode === StackMode.OPERATOR ? operatorPeer(config.operator, from) : undefined;
+    return peer === undefined ? [] : [peer];
   };
   return deployed.flatMap(({ workload: w }) => {
     const ports = (w.ingress ?? [])
-      .map((p) => ({ port: p.port, from: p.from.map(peerOf).filter((peer) => peer !== undefined) }))
+      .map((p) => ({ port: p.port, from: p.from.flatMap((from) => peersOf(from, w.name)) }))
       .filter((p) => p.from.length > 0);
     return ports.length === 0 ? [] : [{ name: w.name, namespace: namespaceOf.get(w.name)!, ports }];
   });

@@ -13,8 +13,15 @@ export enum NamespaceTier {
   MONITORING = 'monitoring',
 }
 
-/** Traffic from outside the stack: users reaching a UI through its Service (port-forward, ingress). */
+/** Traffic from anywhere, e.g. the sites' pushes to the central store's remote-write endpoint. */
 export const ANYWHERE = 'anywhere';
+
+/**
+ * Users of a UI from outside the stack: the Ingress controller when `ingress.hosts` exposes it, and
+ * the API server's service proxy (`networkPolicies.apiServerCidrs`). `kubectl port-forward` needs no
+ * flow (NetworkPolicies do not filter it).
+ */
+export const UI_ACCESS = 'ui-access';
 
 /**
  * The metrics scrapers: Prometheus in a full stack, vmagent at a site. A metrics port admits both;
@@ -22,8 +29,8 @@ export const ANYWHERE = 'anywhere';
  */
 export const SCRAPERS: readonly ComponentName[] = [ComponentName.PROMETHEUS, ComponentName.VMAGENT];
 
-/** Who may open a connection: a workload of the stack, or anyone. */
-export type FlowSource = ComponentName | typeof ANYWHERE;
+/** Who may open a connection: a workload of the stack, a UI's users, or anyone. */
+export type FlowSource = ComponentName | typeof UI_ACCESS | typeof ANYWHERE;
 
 /** A port a workload accepts connections on, and from whom (its NetworkPolicy admits exactly these). */
 export interface IngressPort {

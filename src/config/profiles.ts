@@ -28,7 +28,9 @@ export const DEFAULTS: StackConfig = {
   // The generated runbook pages, relative to the repository; set an http(s) URL where they are served.
   runbookBaseUrl: 'docs/runbooks',
   extensions: { ruleFiles: [], dashboards: [] },
-  ingress: { enabled: false, className: 'nginx', tlsSecret: 'fl-ui-tls', hosts: {} },
+  // ingress-nginx's controller pods (minikube's ingress addon runs it in ingress-nginx).
+  ingress: { enabled: false, className: 'nginx', tlsSecret: 'fl-ui-tls', controller: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } }, hosts: {} },
+  networkPolicies: { apiServerCidrs: [] },
   webTls: { enabled: false, secret: 'fl-web-tls' },
   prometheus: {
     enabled: true,

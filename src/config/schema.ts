@@ -95,6 +95,16 @@ const ingressHost = z
   .regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: 'must be a lowercase DNS host name such as grafana.example.org' });
 /** A key of a Secret's data, as the API server validates it. */
 const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { message: 'must be a Secret key' }).max(253);
+/** An IPv4 or IPv6 CIDR block, as a NetworkPolicy's ipBlock takes it. */
+const cidr = z.string().refine(
+  (v) => {
+    const [address, bits, ...rest] = v.split('/');
+    if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return address.split('.').every((o) => Number(o) <= 255) && Number(bits) <= 32;
+    return /^[0-9a-f:]+$/i.test(address) && address.includes(':') && Number(bits) <= 128;
+  },
+  { message: 'must be a CIDR block such as 192.168.49.2/32 or fd00::/64' },
+);
 /** A host name or IPv4 address, which config files take unquoted. */
 const host = z.string().regex(HOST_PATTERN, { message: 'must be a host name (RFC 1123) or an IPv4 address' });
 
@@ -121,8 +131,8 @@ const componentBase = {
 
 const replicas = z.number().int().min(1).max(10);
 
-/** A workload of the cluster's operator-managed stack, as a NetworkPolicy names it: its namespace and pod labels. */
-const OperatorPeer = z.strictObject({
+/** Pods of another namespace, as a NetworkPolicy names them: the namespace and pod labels (the operator stack's Prometheus, an Ingress controller). */
+const PodPeer = z.strictObject({
   namespace: dnsLabel,
   podLabels: labelMap.refine((labels) => Object.keys(labels).length > 0, { message: 'must name at least one label (an empty selector admits every pod of the namespace)' }),
 });
@@ -143,9 +153,9 @@ const OperatorSettings = z.strictObject({
     namespace: dnsLabel.optional(),
   }),
   /** The operator's Prometheus pods: the metrics ports of the stack admit them. @default kube-prometheus-stack's, in `monitoring` */
-  prometheus: OperatorPeer,
+  prometheus: PodPeer,
   /** The cluster's Grafana pods: Loki, VictoriaMetrics and MLflow admit them. @default kube-prometheus-stack's, in `monitoring` */
-  grafana: OperatorPeer,
+  grafana: PodPeer,
   /**
    * Exporters the operator stack runs already (kube-prometheus-stack runs both, as jobs `node-exporter`
    * and `kube-state-metrics`): ours are not deployed, their rules and dashboards ship over its series.
@@ -641,6 +651,19 @@ export const StackConfigSchema = z
       message: 'must be an http(s) URL or a repository-relative path such as docs/runbooks',
     }),
     /**
+     * Who reaches the UIs (Prometheus, Alertmanager, Grafana, Thanos Query) besides the stack's own
+     * clients and `kubectl port-forward` (which NetworkPolicies do not filter): the Ingress controller
+     * for the UIs `ingress.hosts` exposes, and these.
+     */
+    networkPolicies: z.strictObject({
+      /**
+       * The API server's source addresses (the control plane nodes), for its service proxy, which
+       * `npm run health` reaches the UIs' health endpoints through. @default [] (health then needs
+       * `--endpoint` with port-forwards where a CNI enforces NetworkPolicies)
+       */
+      apiServerCidrs: z.array(cidr).max(20),
+    }),
+    /**
      * HTTPS for Prometheus's and Alertmanager's web servers (`--web.config.file`) with the certificate
      * of a kubernetes.io/tls Secret that also holds its CA as `ca.crt` (cert-manager's layout), valid
      * for both Services' names (`prometheus.<monitoring>.svc`, `alertmanager.<monitoring>.svc`). Every
@@ -664,6 +687,8 @@ export const StackConfigSchema = z
       className: dnsLabel,
       /** A kubernetes.io/tls Secret with a certificate for every host, in each exposed UI's namespace. @default 'fl-ui-tls' */
       tlsSecret: dnsLabel,
+      /** The controller's pods: the exposed UIs admit them. @default ingress-nginx's, in `ingress-nginx` */
+      controller: PodPeer,
       /** The host name of each UI to expose, by its workload name (e.g. `grafana: grafana.example.org`); a UI without one gets no Ingress. @default {} */
       hosts: z.record(z.string(), ingressHost).superRefine((hosts, ctx) => {
         for (const name of Object.keys(hosts).filter((k) => !(Object.values(ComponentName) as string[]).includes(k))) {

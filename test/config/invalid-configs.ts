@@ -155,4 +155,7 @@ export const INVALID: [string, Record<string, unknown>, string][] = [
   ['operator rule label with a space', { operator: { ruleLabels: { release: 'kube prometheus' } } }, 'operator.ruleLabels.release: must be a Kubernetes label value: up to 63 of A-Z a-z 0-9 - _ ., starting and ending alphanumeric (got "kube prometheus")'],
   ['operator dashboard label key invalid', { operator: { dashboards: { label: 'grafana dashboard' } } }, 'operator.dashboards.label: must be a Kubernetes label key: [prefix/]name, name up to 63 of A-Z a-z 0-9 - _ . (got "grafana dashboard")'],
   ['operator mode with our node-exporter and the cluster\'s', { mode: 'operator', nodeExporter: { enabled: true } }, "nodeExporter.enabled: nodeExporter.enabled is true but operator.provides.nodeExporter says the cluster's stack runs it: its series would be exported twice; set one of them false (got true)"],
+  ['API server CIDR without a prefix length', { networkPolicies: { apiServerCidrs: ['192.168.49.2'] } }, 'networkPolicies.apiServerCidrs.0: must be a CIDR block such as 192.168.49.2/32 or fd00::/64 (got "192.168.49.2")'],
+  ['API server CIDR out of range', { networkPolicies: { apiServerCidrs: ['10.0.0.300/8'] } }, 'networkPolicies.apiServerCidrs.0: must be a CIDR block such as 192.168.49.2/32 or fd00::/64 (got "10.0.0.300/8")'],
+  ['Ingress controller without pod labels', { ingress: { controller: { podLabels: null } } }, 'ingress.controller.podLabels: Invalid input: expected record, received null (got null)'],
 ];

@@ -1,4 +1,4 @@
-import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { UI_ACCESS, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
 import { ingressUrl } from '../../common/ingress';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
@@ -21,7 +21,7 @@ export const ALERTMANAGER_COMPONENT: ComponentSpec = {
       ui: true,
       webTls: true,
       ingress: [
-        { port: Ports.alertmanager, from: [ComponentName.PROMETHEUS, ComponentName.GRAFANA, ANYWHERE] },
+        { port: Ports.alertmanager, from: [ComponentName.PROMETHEUS, ComponentName.GRAFANA, UI_ACCESS] },
         { port: Ports.alertmanagerCluster, from: [ComponentName.ALERTMANAGER] },
       ],
       local: {

@@ -1,5 +1,5 @@
 import { ingressUrl } from '../../common/ingress';
-import { ANYWHERE, LocalRunKind, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { UI_ACCESS, LocalRunKind, NamespaceTier, type ComponentSpec } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
 import { datasourceValues, datasourcesNeedWebTlsCa } from './config';
@@ -18,7 +18,7 @@ export const GRAFANA_COMPONENT: ComponentSpec = {
       servicePort: Ports.grafana,
       persistentVolume: true,
       ui: true,
-      ingress: [{ port: Ports.grafana, from: [ComponentName.PROMETHEUS, ANYWHERE] }],
+      ingress: [{ port: Ports.grafana, from: [ComponentName.PROMETHEUS, UI_ACCESS] }],
       local: { kind: LocalRunKind.UNAVAILABLE, reason: 'no Grafana binary is built here; its PromQL panel queries run directly against Prometheus' },
     },
   ],

@@ -5,8 +5,11 @@ import { type ComponentName, PART_OF } from '../../common/names';
 import type { StackConfig } from '../../config/schema';
 import { k8s } from '../../k8s';
 
-/** Who may connect: the pods of a namespace with these labels (a workload of the stack, or of the cluster's operator stack), or {@link ANYWHERE}. */
-export type PolicyPeer = { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | typeof ANYWHERE;
+/**
+ * Who may connect: the pods of a namespace with these labels (a workload of the stack, of the
+ * cluster's operator stack, an Ingress controller), addresses (the API server's), or {@link ANYWHERE}.
+ */
+export type PolicyPeer = { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } | { readonly cidr: string } | typeof ANYWHERE;
 
 /** A workload that accepts connections: where it runs and, per port, who may connect. */
 export interface PolicyTarget {
@@ -54,10 +57,12 @@ export class NetworkPolicies extends Construct {
               : {
                   from: from.map((source) => {
                     const s = source as Exclude<PolicyPeer, typeof ANYWHERE>;
-                    return {
-                      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } },
-                      podSelector: { matchLabels: { ...s.podLabels } },
-                    };
+                    return 'cidr' in s
+                      ? { ipBlock: { cidr: s.cidr } }
+                      : {
+                          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': s.namespace } },
+                          podSelector: { matchLabels: { ...s.podLabels } },
+                        };
                   }),
                 }),
           })),

@@ -1,4 +1,4 @@
-import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
+import { UI_ACCESS, LocalRunKind, LocalStartPhase, NamespaceTier, type ComponentSpec } from '../component-spec';
 import { ingressUrl } from '../../common/ingress';
 import { ComponentName, Ports } from '../../common/names';
 import { ALL_NAMESPACES, type StackConfig } from '../../config/schema';
@@ -22,7 +22,7 @@ export const PROMETHEUS_COMPONENT: ComponentSpec = {
       persistentVolume: true,
       ui: true,
       webTls: true,
-      ingress: [{ port: Ports.prometheus, from: [ComponentName.PROMETHEUS, ComponentName.GRAFANA, ANYWHERE] }],
+      ingress: [{ port: Ports.prometheus, from: [ComponentName.PROMETHEUS, ComponentName.GRAFANA, UI_ACCESS] }],
       local: {
         kind: LocalRunKind.TOOL,
         binary: 'prometheus',

@@ -1,4 +1,4 @@
-import { ANYWHERE, LocalRunKind, LocalStartPhase, NamespaceTier, SCRAPERS, type ComponentSpec, type LocalRun } from '../component-spec';
+import { ANYWHERE, UI_ACCESS, LocalRunKind, LocalStartPhase, NamespaceTier, SCRAPERS, type ComponentSpec, type LocalRun } from '../component-spec';
 import { ComponentName, Ports } from '../../common/names';
 import { resolveImage } from '../../common/workload';
 import { ThanosApi } from './api';
@@ -43,7 +43,7 @@ export const THANOS_COMPONENT: ComponentSpec = {
       tier: NamespaceTier.MONITORING,
       servicePort: Ports.thanosHttp,
       ui: true,
-      ingress: [{ port: Ports.thanosHttp, from: [...SCRAPERS, ComponentName.GRAFANA, ANYWHERE] }],
+      ingress: [{ port: Ports.thanosHttp, from: [...SCRAPERS, ComponentName.GRAFANA, UI_ACCESS] }],
       local: thanosLocal(ComponentName.THANOS_QUERY, LocalStartPhase.PIPELINE, HTTP_GRPC),
     },
     {

@@ -92,7 +92,7 @@ test("the metrics ports admit the operator stack's Prometheus, Loki admits its G
   }
   const loki = policy('loki').spec.ingress.flatMap((i: any) => i.from);
   expect(loki).toEqual(expect.arrayContaining([peer(OPERATOR.operator.grafana)]));
-  // Standalone: no peer outside the stack's namespaces but the ingress-less UIs' ANYWHERE.
+  // Standalone: no peer outside the stack's namespaces.
   const outside = of(standalone, 'NetworkPolicy').flatMap((p) => p.spec.ingress ?? []).flatMap((i: any) => i.from ?? []).map((f: any) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']);
   expect(new Set(outside)).toEqual(new Set(Object.values(STANDALONE.namespaces)));
 });
