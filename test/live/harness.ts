@@ -377,8 +377,7 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
   // Loki does not run here: VictoriaLogs takes what is sent to Loki's Service, per protocol.
   const sinkEndpoints = config.loki.enabled ? victoriaLogsEndpoints(sinkPort) : undefined;
   let logSink: LogSink | undefined;
-  const topology = stackTopology(config);
-  const loki = topology.url(ComponentName.LOKI);
+  const loki = stackTopology(config).url(ComponentName.LOKI);
   const substitutions: UrlSubstitution[] = [
     ...(sinkEndpoints === undefined
       ? []
@@ -547,9 +546,11 @@ export async function startLiveStack(options: LiveStackOptions = {}): Promise<Li
 
   const urlOf = (component: LiveComponent, containerPort: number): string | undefined => {
     const p = processes.find((x) => x.component === component);
-    // A Service served with the web certificate (`webTls`) answers HTTPS only.
-    const scheme = topology.endpoint(component).scheme ?? Scheme.HTTP;
-    return p === undefined ? undefined : `${scheme}://${LOOPBACK}:${localPortOf(p.pod, containerPort)}`;
+    if (p === undefined) return undefined;
+    // A port served with the web certificate (`webTls`) answers HTTPS only: its probe says so.
+    const probe = readinessPath(containerOf(workloads.find((w) => nameOf(w) === p.component)!, p.container));
+    const scheme = probe.port === containerPort ? probe.scheme : Scheme.HTTP;
+    return `${scheme}://${LOOPBACK}:${localPortOf(p.pod, containerPort)}`;
   };
   const clients = processes.filter((p) => p.component === ComponentName.FL_CLIENT);
   const processOf = (podName: string): LiveProcess => {
