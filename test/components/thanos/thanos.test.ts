@@ -81,18 +81,18 @@ test('Grafana gets the Thanos Query datasource; Prometheus stays the default', (
   expect(datasources.map((d: any) => d.uid)).not.toContain('victoriametrics');
 });
 
-test('the Thanos flows: sites write from anywhere, replicas replicate, Query reads Receive and Store, Prometheus scrapes (Query is a UI: anyone)', () => {
+test('the Thanos flows: sites write from anywhere, replicas replicate, Query reads Receive and Store, Prometheus scrapes, Grafana and Prometheus read Query (a UI: port-forward)', () => {
   const flows = objects
     .filter((o) => o.kind === 'NetworkPolicy' && /^thanos-/.test(o.spec.podSelector.matchLabels?.['app.kubernetes.io/name'] ?? ''))
     .flatMap((p) => p.spec.ingress.flatMap((rule: any) => rule.ports.map((port: any) => `${(rule.from ?? []).map((f: any) => f.podSelector.matchLabels['app.kubernetes.io/name']).join(',') || '*'} -> ${p.spec.podSelector.matchLabels['app.kubernetes.io/name']}:${port.port}`)))
     .sort();
   expect(flows).toEqual([
-    '* -> thanos-query:10902',
     '* -> thanos-receive:19291',
     'prometheus -> thanos-compact:10902',
     'prometheus -> thanos-receive:10902',
     'prometheus -> thanos-rule:10902',
     'prometheus -> thanos-store:10902',
+    'prometheus,grafana -> thanos-query:10902',
     'thanos-query -> thanos-store:10901',
     'thanos-receive,thanos-query -> thanos-receive:10901',
   ]);
