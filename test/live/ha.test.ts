@@ -91,6 +91,13 @@ const podsOf = (component: ComponentName): string[] =>
     .sort();
 const prometheusUrl = (pod: string): string => stack.podUrl(pod, Ports.prometheus);
 const alertmanagerUrl = (pod: string): string => stack.podUrl(pod, Ports.alertmanager);
+/** Gossip updates (notification log, silences) a peer has received from the others. */
+async function gossipUpdates(pod: string): Promise<number> {
+  const res = await fetch(`${alertmanagerUrl(pod)}/metrics`);
+  const line = (await res.text()).split('\n').find((l) => l.startsWith('alertmanager_cluster_messages_received_total{msg_type="update"}'));
+  if (line === undefined) throw new Error(`${pod} exports no alertmanager_cluster_messages_received_total{msg_type="update"}`);
+  return Number(line.split(' ')[1]);
+}
 
 /** A generated Alertmanager flag's value (`--name=value`), or the fallback when it is not generated. */
 function alertmanagerFlag(name: string, fallback: string): string {
@@ -219,9 +226,20 @@ test('three clustered Alertmanagers alerted by both Prometheus replicas deliver 
 
   // Group A, all three peers up: an FL client stops and the generated ServiceDown (up == 0 for 1m) fires.
   const client = 'fl-client-1';
+  const updatesBefore = await Promise.all(amPods.map(gossipUpdates));
   await stack.process(client).process.stop();
   const stoppedAt = Date.now();
   const a = await waitFor(`${SERVICE_DOWN} for ${client} at the webhook`, deadline(180_000), async () => notifications.find(serviceDown(client)), 250);
+  // The sender's notification log entry must reach the other peers before it dies: dedup across
+  // peers rests on that gossip (a peer killed in the same instant leaves the others free to send
+  // again: at-least-once). So every peer but the first in turn (the sender, killed below) has received
+  // a gossip update since the client stopped, plus a margin of 10 memberlist gossip intervals (200 ms).
+  const sender = byPosition[0].pod;
+  await waitFor('the notification log gossiped to every other peer', deadline(30_000), async () => {
+    const now = await Promise.all(amPods.map(gossipUpdates));
+    return amPods.every((pod, i) => pod === sender || now[i] > updatesBefore[i]) ? true : undefined;
+  }, 200);
+  await sleep(2000);
   // Every peer holds the alert, so each could have sent it: one did, the others skipped it.
   for (const pod of amPods) {
     const alerts = await apiGet<{ labels: Record<string, string> }[]>(`${alertmanagerUrl(pod)}/api/v2/alerts`);
@@ -261,7 +279,8 @@ test('three clustered Alertmanagers alerted by both Prometheus replicas deliver 
       `killed ${victim} (gossip position 0 of ${amPods.length}) with SIGKILL; group B ${b.payload.groupKey} (${SERVICE_DOWN} ${victim}, 2 peers): ` +
       `${groupB.length} notification(s), delivered ${((b.at - killedAt) / 1000).toFixed(0)} s after the kill, counted for ${((endedAt - b.at) / 1000).toFixed(0)} s ` +
       `(group interval ${groupInterval / 1000} s, peer timeout ${peerTimeout / 1000} s); all ${notifications.length} notifications by group: ` +
-      `${[...groups].map(([k, v]) => `${k}=${v}`).join(', ')}; duplicates: ${[...copies.values()].filter((v) => v > 1).length}\n`,
+      `${[...groups].map(([k, v]) => `${k}=${v}`).join(', ')}; duplicates: ${[...copies.values()].filter((v) => v > 1).length}; ` +
+      `group A at ${groupA.map((n) => `${((n.at - stoppedAt) / 1000).toFixed(1)} s`).join(', ')} after the stop, the kill at ${((killedAt - stoppedAt) / 1000).toFixed(1)} s\n`,
   );
   expect(endedAt - a.at).toBeGreaterThanOrEqual(2 * groupInterval + (amPods.length - 1) * peerTimeout);
   expect(groupA.map((n) => n.payload.status)).toEqual(['firing']);
