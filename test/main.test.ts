@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { resolveConfig } from '../src/config/loader';
+import { synthesize } from '../src/synth';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -39,3 +41,33 @@ test('CDK8S_OUTDIR, as the cdk8s CLI sets it, picks the output directory', () =>
   expect(runMain({ CDK8S_OUTDIR: 'out' }, cwd).status).toBe(0);
   expect(readdirSync(join(cwd, 'out')).length).toBeGreaterThan(5);
 });
+
+function readTree(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+
+test('the bundle, its startup snapshot and `cdk8s synth` write byte for byte what synthesize() writes', () => {
+  // The bundle is minified and the snapshot holds state from its warm-up synths: neither may change a
+  // byte. scripts/synth.sh (what `npm run synth` and `cdk8s synth` run) builds the snapshot with the
+  // pinned node and runs it.
+  const root = mkdtempSync(join(tmpdir(), 'flobs-entry-'));
+  for (const profile of ['minikube', 'production']) {
+    synthesize(resolveConfig({ profile }), join(root, profile, 'expected'));
+    const expected = readTree(join(root, profile, 'expected'));
+    const runs: Record<string, string[]> = {
+      'node lib/main.js': [join(ROOT, 'lib/main.js')],
+      'scripts/synth.sh': [join(ROOT, 'scripts/synth.sh')],
+      ...(profile === 'minikube' ? { 'cdk8s synth': [join(ROOT, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade', '--output', join(root, profile, 'cdk8s synth')] } : {}),
+    };
+    for (const [name, args] of Object.entries(runs)) {
+      const env = { PATH: process.env.PATH ?? '', STACK_PROFILE: profile, CDK8S_OUTDIR: join(root, profile, name) };
+      const r = spawnSync(name === 'scripts/synth.sh' ? 'bash' : process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });
+      expect({ profile, name, status: r.status, stderr: r.status === 0 ? '' : r.stderr }).toEqual({ profile, name, status: 0, stderr: '' });
+      expect(readTree(join(root, profile, name))).toEqual(expected);
+    }
+  }
+  // The snapshot was written (scripts/synth.sh ran it, not the plain bundle).
+  expect(readFileSync(join(ROOT, 'lib/.snapshot-node'), 'utf8')).toMatch(/\nwritten\n$/);
+  expect(existsSync(join(ROOT, 'lib/main.blob'))).toBe(true);
+});
+

@@ -1,10 +1,10 @@
-import { stringify } from 'yaml';
 import { DEFAULTS } from '../config/profiles';
 import type { StackConfig } from '../config/schema';
 import { MetricCatalog } from './catalog';
 import { checkExtensions, type ExtensionFile } from './extensions';
 import { RuleScope, type DashboardDef, type Mixin, type MixinContext, type MonitoredComponent, type ProvisionedDashboard } from './mixin';
 import { promtoolTests, type AlertRuleProps, type RuleGroupBuilder } from './rules';
+import { toYaml } from '../common/yaml';
 
 /** Everything the stack's mixins produce, rendered. */
 export interface MonitoringOutput {
@@ -40,8 +40,6 @@ export interface ShippedAlert {
   readonly group: string;
   readonly ruleFile: string;
 }
-
-const YAML_OPTIONS = { lineWidth: 0 } as const;
 
 function mixinsOf(components: readonly MonitoredComponent[]): Mixin[] {
   return components.flatMap((c) => (c.mixin === undefined ? [] : [c.mixin]));
@@ -84,7 +82,7 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
     if (groups.length > 0) {
       const file = `${m.name}.rules.yaml`;
       alerts.push(...groups.flatMap((g) => g.alertRules.map((rule) => ({ rule, group: g.name, ruleFile: file }))));
-      ruleFiles[file] = stringify({ groups: groups.map((g) => g.build(config.runbookBaseUrl)) }, YAML_OPTIONS);
+      ruleFiles[file] = toYaml({ groups: groups.map((g) => g.build(config.runbookBaseUrl)) });
       if (m.scope === RuleScope.FEDERATION) federationRuleNames.add(file);
       // promtool evaluates every rule file the tests list; recorded series of other files are
       // listed too so cross-file references resolve.
@@ -92,7 +90,7 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
       if (groups.some((g) => g.alertRules.length > 0)) {
         testRenderers.push(() => {
           const tests = promtoolTests(file, groups, config.runbookBaseUrl, config.evaluationInterval) as { rule_files: string[] };
-          return [`${m.name}.rules.test.yaml`, stringify({ ...tests, rule_files: needed }, YAML_OPTIONS)];
+          return [`${m.name}.rules.test.yaml`, toYaml({ ...tests, rule_files: needed })];
         });
       }
     }

@@ -5,13 +5,14 @@
  * catalog does not know is a warning naming the rule or panel. What is deployed is re-rendered from
  * the parsed and checked document, never the file's text.
  */
-import { parse as parseYaml, stringify } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config/loader';
 import { parseDuration } from '../config/values';
 import type { MetricCatalog } from './catalog';
 import { parseLogQL, parsePromQL } from './promql';
 import type { ProvisionedDashboard } from './mixin';
+import { toYaml } from '../common/yaml';
 
 /** A file the config names, as read: its path as configured (for messages) and its text. */
 export interface ExtensionFile {
@@ -147,7 +148,7 @@ function checkRuleFiles(files: readonly ExtensionFile[], ctx: ExtensionContext):
         }
       }
     }
-    ruleFiles[name] = stringify(doc.data, { lineWidth: 0 });
+    ruleFiles[name] = toYaml(doc.data);
     parsed.push({ file, doc: doc.data });
   }
   // Every user file's recorded series are known to every other's rules.

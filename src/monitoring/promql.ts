@@ -32,8 +32,26 @@ function syntaxErrors(query: string, tree: { iterate(spec: { enter(node: { type:
   return errors;
 }
 
+/**
+ * Results of {@link parsePromQL} and {@link withMatcher} by query text: both are pure functions of
+ * their arguments, and a process parses the same queries again and again (every synth of a profile
+ * builds the same ones; `npm run generate` builds each profile's). The startup snapshot of the synth
+ * (scripts/build.mjs) keeps what its warm-up synths parsed.
+ */
+const parsedPromQL = new Map<string, ParsedQuery>();
+const matched = new Map<string, string>();
+
 /** Parses PromQL (after Grafana macro substitution) and lists the metrics it selects. */
 export function parsePromQL(query: string): ParsedQuery {
+  let parsed = parsedPromQL.get(query);
+  if (parsed === undefined) {
+    parsed = parsePromQLText(query);
+    parsedPromQL.set(query, parsed);
+  }
+  return parsed;
+}
+
+function parsePromQLText(query: string): ParsedQuery {
   const text = substituteGrafanaMacros(query);
   const tree = promqlParser.parse(text);
   const metrics = new Set<string>();
@@ -44,7 +62,7 @@ export function parsePromQL(query: string): ParsedQuery {
       }
     },
   });
-  return { errors: syntaxErrors(text, tree), metrics: [...metrics].sort() };
+  return Object.freeze({ errors: Object.freeze(syntaxErrors(text, tree)), metrics: Object.freeze([...metrics].sort()) });
 }
 
 /** Parses LogQL (after Grafana macro substitution). */
@@ -90,6 +108,16 @@ export function vectorSelectors(query: string): string[] {
  * checker to report with its dashboard and panel.
  */
 export function withMatcher(query: string, matcher: string): string {
+  const key = `${matcher}\0${query}`;
+  let result = matched.get(key);
+  if (result === undefined) {
+    result = insertMatcher(query, matcher);
+    matched.set(key, result);
+  }
+  return result;
+}
+
+function insertMatcher(query: string, matcher: string): string {
   // Same-length stand-ins keep the parse tree's offsets valid for the original text.
   const text = query.replace(/\$__[A-Za-z_]+/g, (m) => `${'0'.repeat(m.length - 2)}1s`);
   const tree = promqlParser.parse(text);

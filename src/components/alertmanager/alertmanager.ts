@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
@@ -21,6 +20,7 @@ import {
 import { kplus } from '../../k8s';
 import { AlertmanagerApi } from './api';
 import { alertmanagerConfig, receiverSecretNames, SECRETS_DIR } from './config';
+import { toYaml } from '../../common/yaml';
 
 /** Props of {@link Alertmanager}. */
 export interface AlertmanagerProps extends ComponentProps {
@@ -54,11 +54,11 @@ export class Alertmanager extends Construct {
     const slice = props.settings;
     this.identity = { name: ComponentName.ALERTMANAGER, role: ComponentRole.ALERTING, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    this.configText = stringify(alertmanagerConfig({ alertmanager: slice }), { lineWidth: 0 });
+    this.configText = toYaml(alertmanagerConfig({ alertmanager: slice }));
 
     const webTls = props.webTlsSecret !== undefined;
     const config = configFiles(this, me, {
-      files: { [CONFIG_FILE]: this.configText, ...(webTls ? { [WEB_CONFIG_FILE]: stringify(webConfigFile()) } : {}) },
+      files: { [CONFIG_FILE]: this.configText, ...(webTls ? { [WEB_CONFIG_FILE]: toYaml(webConfigFile()) } : {}) },
       mountPath: CONFIG_DIR,
     });
     const sts = statefulWorkload(this, me, {

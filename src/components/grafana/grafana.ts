@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
 import { checksumAnnotation, configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole } from '../../common/names';
@@ -25,6 +24,7 @@ import type { ProvisionedDashboard } from '../../monitoring/mixin';
 import { GrafanaApi } from './api';
 import { webTlsMount } from '../../common/web-tls';
 import { dashboardProvidersFile, datasourcesFile, DASHBOARDS_DIR, DATA_DIR, grafanaEnv, PROVISIONING_DIR, type DatasourceValues } from './config';
+import { toYaml } from '../../common/yaml';
 
 /** Props of {@link Grafana}. */
 export interface GrafanaProps extends ComponentProps {
@@ -61,8 +61,8 @@ export class Grafana extends Construct {
     const slice = props.settings;
     this.identity = { name: ComponentName.GRAFANA, role: ComponentRole.VISUALIZATION, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    const datasources = stringify(datasourcesFile(props.datasources), { lineWidth: 0 });
-    const providers = stringify(dashboardProvidersFile(), { lineWidth: 0 });
+    const datasources = toYaml(datasourcesFile(props.datasources));
+    const providers = toYaml(dashboardProvidersFile());
     const provisioning = new kplus.ConfigMap(this, 'provisioning', {
       metadata: objectMeta(me, `${me.name}-provisioning`),
       data: { 'datasources.yaml': datasources, 'dashboards.yaml': providers },

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
@@ -20,6 +19,7 @@ import {
 } from '../../common/workload';
 import { LokiApi } from './api';
 import { LOKI_DATA_DIR, lokiConfig } from './config';
+import { toYaml } from '../../common/yaml';
 
 /** Props of {@link Loki}. */
 export interface LokiProps extends ComponentProps {
@@ -47,7 +47,7 @@ export class Loki extends Construct {
     const slice = props.settings;
     this.identity = { name: ComponentName.LOKI, role: ComponentRole.LOGS, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    this.configText = stringify(lokiConfig({ loki: slice }), { lineWidth: 0 });
+    this.configText = toYaml(lokiConfig({ loki: slice }));
     const config = configFiles(this, me, { files: { [CONFIG_FILE]: this.configText }, mountPath: CONFIG_DIR });
     const sts = statefulWorkload(this, me, {
       // Single binary with filesystem storage: one replica.

@@ -1,9 +1,9 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { logAgent } from '../../common/log-agent';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import type { ComponentIdentity, ComponentProps } from '../../common/workload';
 import { NODE_NAME_ENV, OTEL_STATE_DIR, otelCollectorFile, type OtelCollectorFileValues } from './config';
+import { toYaml } from '../../common/yaml';
 
 /** Where the config file is mounted in the container. */
 const CONFIG_DIR = '/etc/otelcol';
@@ -36,7 +36,7 @@ export class OtelCollector extends Construct {
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
     this.identity = { name: ComponentName.OTEL_COLLECTOR, role: ComponentRole.LOG_AGENT, namespace: props.namespace, image: props.image };
-    this.configText = stringify(otelCollectorFile(props), { lineWidth: 0 });
+    this.configText = toYaml(otelCollectorFile(props));
     logAgent(this, this.identity, {
       configFile: { name: CONFIG_FILE, text: this.configText, mountPath: CONFIG_DIR },
       args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`, `--feature-gates=${OTEL_FEATURE_GATES.join(',')}`],

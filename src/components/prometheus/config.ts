@@ -71,7 +71,7 @@ function serviceMetaAnnotation(annotation: string): string {
 
 /** Discovery of `role` in these namespaces, or in every namespace (`undefined`). */
 function discovery(role: KubernetesSdConfig['role'], namespaces: readonly string[] | undefined): KubernetesSdConfig {
-  return namespaces === undefined ? { role } : { role, namespaces: { names: namespaces } };
+  return namespaces === undefined ? { role } : { role, namespaces: { names: [...namespaces] } };
 }
 
 /** Which of the stack's pod scrape jobs: each annotated pod is scraped by exactly one. */

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole } from '../../common/names';
 import { scrapeAnnotations } from '../../common/scrape';
@@ -19,6 +18,7 @@ import {
   type ComponentIdentity,
   type ComponentProps,
 } from '../../common/workload';
+import { toYaml } from '../../common/yaml';
 import { kplus } from '../../k8s';
 import { PrometheusApi } from './api';
 import {
@@ -71,7 +71,7 @@ export class Prometheus extends Construct {
     const slice = props.settings;
     this.identity = { name: ComponentName.PROMETHEUS, role: ComponentRole.METRICS, namespace: props.namespace, image: props.image };
     const me = this.identity;
-    this.configText = stringify(prometheusFile(props), { lineWidth: 0 });
+    this.configText = toYaml(prometheusFile(props));
     const ruleNames = Object.keys(props.ruleFiles).sort();
 
     const serviceAccount = componentServiceAccount(this, me);
@@ -115,7 +115,7 @@ export class Prometheus extends Construct {
     const webTlsMounts = props.webTlsSecret === undefined ? [] : [webTlsMount(this, props.webTlsSecret)];
     // A change of a rule file rolls the pods like a change of prometheus.yml.
     const config = configFiles(this, me, {
-      files: { [CONFIG_FILE]: this.configText, ...(webTls ? { [WEB_CONFIG_FILE]: stringify(webConfigFile()) } : {}) },
+      files: { [CONFIG_FILE]: this.configText, ...(webTls ? { [WEB_CONFIG_FILE]: toYaml(webConfigFile()) } : {}) },
       mountPath: CONFIG_DIR,
       alsoChecksummed: ruleNames.map((n) => `${n}\n${props.ruleFiles[n]}`),
     });

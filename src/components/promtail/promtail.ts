@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
 import { logAgent, type NodeLogShipping } from '../../common/log-agent';
 import { ComponentName, ComponentRole, Ports } from '../../common/names';
 import type { ComponentIdentity, ComponentProps } from '../../common/workload';
 import { kplus } from '../../k8s';
 import { PROMTAIL_STATE_DIR, promtailFile } from './config';
+import { toYaml } from '../../common/yaml';
 
 /** Where promtail.yaml is mounted. */
 const CONFIG_DIR = '/etc/promtail';
@@ -38,7 +38,7 @@ export class Promtail extends Construct {
   constructor(scope: Construct, id: string, props: PromtailProps) {
     super(scope, id);
     this.identity = { name: ComponentName.PROMTAIL, role: ComponentRole.LOG_AGENT, namespace: props.namespace, image: props.image };
-    this.configText = stringify(promtailFile(props.shipping), { lineWidth: 0 });
+    this.configText = toYaml(promtailFile(props.shipping));
     logAgent(this, this.identity, {
       configFile: { name: CONFIG_FILE, text: this.configText, mountPath: CONFIG_DIR },
       args: [`-config.file=${CONFIG_DIR}/${CONFIG_FILE}`, '-config.expand-env=true'],

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import type { StackConfig } from '../../config/schema';
 import { configFiles } from '../../common/config-file';
 import { ComponentName, ComponentRole } from '../../common/names';
@@ -23,6 +22,7 @@ import {
 import { kplus } from '../../k8s';
 import { VmagentApi } from './api';
 import { agentSecretNames, CONFIG_DIR, CONFIG_FILE, discoveredNamespaces, QUEUE_DIR, SECRETS_DIR, vmagentArgs, vmagentScrapeFile } from './config';
+import { toYaml } from '../../common/yaml';
 
 /** Props of {@link Vmagent}. */
 export interface VmagentProps extends ComponentProps {
@@ -53,7 +53,7 @@ export class Vmagent extends Construct {
     this.identity = { name: ComponentName.VMAGENT, role: ComponentRole.METRICS_AGENT, namespace: props.namespace, image: props.image };
     const me = this.identity;
     const scrape = vmagentScrapeFile(props.config, props.scrapeJobs);
-    this.configText = stringify(scrape, { lineWidth: 0 });
+    this.configText = toYaml(scrape);
     const args = vmagentArgs({ settings: slice, clusterName: props.config.clusterName });
 
     // Discovery reads pods, Services and endpoints of the scraped namespaces only.
