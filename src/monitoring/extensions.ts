@@ -6,7 +6,7 @@
  * the parsed and checked document, never the file's text.
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../config/loader';
 import { parseDuration } from '../config/values';
 import type { MetricCatalog } from './catalog';
