@@ -71,6 +71,12 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 // yaml's stringifyString.js, for the cases written here.
 const CONTROL_CHARS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+/** CONTROL_CHARS, or any surrogate (paired ones too): a scan several times faster without the `u` flag, which only strings it matches need. */
+const MAYBE_CONTROL_CHARS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\uD800-\uDFFF]/;
+
+function hasControlChars(text: string): boolean {
+  return MAYBE_CONTROL_CHARS.test(text) && CONTROL_CHARS.test(text);
+}
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
@@ -171,7 +177,7 @@ class Writer {
     let str = cache.get(value);
     if (str === undefined) {
       // `<<` is the YAML 1.1 merge key to yaml, not a string.
-      if (value === '<<' || value.includes('\n') || CONTROL_CHARS.test(value) || DOCUMENT_MARKER.test(value)) throw UNSUPPORTED;
+      if (value === '<<' || value.includes('\n') || hasControlChars(value) || DOCUMENT_MARKER.test(value)) throw UNSUPPORTED;
       // yaml's quotedString: single quotes for a string with double quotes only, else JSON's double quotes.
       str = NOT_PLAIN.test(value) || this.readAsOtherType(value) ? (value.includes('"') && !value.includes("'") ? `'${value}'` : JSON.stringify(value)) : value;
       // A key longer than 1024 characters is written as an explicit key (`? key`).
@@ -184,7 +190,9 @@ class Writer {
 
 /** A multi-line string value, as a literal block scalar (yaml's blockString with `lineWidth: 0`). */
 function blockString(text: string, indent: string): string {
-  if (CONTROL_CHARS.test(text) || /\n[\t ]+$/.test(text)) throw UNSUPPORTED;
+  // A last line of blanks only (`/\n[\t ]+$/`), looked for from the end.
+  const lastNewline = text.lastIndexOf('\n');
+  if (hasControlChars(text) || (lastNewline >= 0 && /^[\t ]+$/.test(text.slice(lastNewline + 1)))) throw UNSUPPORTED;
   let value = text;
   let endStart = value.length;
   while (endStart > 0 && (value[endStart - 1] === '\n' || value[endStart - 1] === '\t' || value[endStart - 1] === ' ')) endStart -= 1;

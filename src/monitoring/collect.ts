@@ -96,7 +96,7 @@ export function collectMonitoring(config: StackConfig, components: readonly Moni
     }
     dashboardDefs.push(...(m.dashboards?.(withRows) ?? []));
   }
-  const dashboards = dashboardDefs.map((d) => ({ uid: d.uid, folder: d.folder, json: `${JSON.stringify(d.json, null, 2)}\n` }));
+  const dashboards = dashboardDefs.map((d) => ({ uid: d.uid, folder: d.folder, json: d.text }));
   // The user's own, checked against the stack's names and catalog; Prometheus evaluates their rules.
   const user = checkExtensions(extensions, {
     catalog,

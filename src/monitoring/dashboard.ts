@@ -24,6 +24,9 @@ export interface DashboardDef {
   readonly uid: string;
   readonly title: string;
   readonly folder: string;
+  /** The JSON model as provisioned: indented by two spaces, ending in a newline. */
+  readonly text: string;
+  /** The JSON model as plain data, parsed from `text` when first read (the checks read it; a synth writes `text`). */
   readonly json: Record<string, unknown>;
 }
 
@@ -501,6 +504,17 @@ export function dashboardJson(builder: { build(): dash.Dashboard }): Record<stri
 
 /** A built dashboard for provisioning into a folder. */
 export function dashboardDef(builder: { build(): dash.Dashboard }, folder: DashboardFolder): DashboardDef {
-  const json = dashboardJson(builder);
-  return { uid: String(json.uid), title: String(json.title), folder, json };
+  const model = builder.build();
+  // JSON.stringify leaves out what dashboardJson's round trip leaves out (undefined, functions).
+  const text = `${JSON.stringify(model, null, 2)}\n`;
+  let json: Record<string, unknown> | undefined;
+  return {
+    uid: String(model.uid),
+    title: String(model.title),
+    folder,
+    text,
+    get json() {
+      return (json ??= JSON.parse(text) as Record<string, unknown>);
+    },
+  };
 }
