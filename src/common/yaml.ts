@@ -26,34 +26,28 @@ export const CDK8S_YAML: YamlOptions = { version: YamlVersion.V1_1, keepUndefine
  * numbers, booleans, null) is written directly. Anything else — a multi-line key, a string with
  * control characters, a document marker or trailing blank lines, a non-finite number, an object seen
  * twice (`yaml` writes an anchor), a class instance — sends the whole document through `yaml`'s
- * `stringify`. `test/bench/synth-render.test.ts` holds the two byte-equal, per version.
+ * `stringify`. `test/common/yaml.test.ts` holds the two byte-equal, per version.
  */
 export function toYaml(doc: unknown, options: YamlOptions = {}): string {
-  return directYaml(doc, options) ?? stringify(doc, { lineWidth: 0, version: options.version ?? YamlVersion.V1_2, keepUndefined: options.keepUndefined ?? false }) ?? '';
+  const writer = writerFor(options);
+  return writer.write(doc) ?? writer.fallback(doc);
 }
 
 /** {@link toYaml}'s direct writing alone: `undefined` for a document it leaves to the `yaml` package. */
 export function directYaml(doc: unknown, options: YamlOptions = {}): string | undefined {
-  const writer = writerFor(options.version ?? YamlVersion.V1_2, options.keepUndefined ?? false);
-  const out: string[] = [];
-  try {
-    if (!isPlainObject(doc) || writer.keysOf(doc).length === 0) return undefined;
-    writer.writeMap(doc, '', out, new Set());
-  } catch (err) {
-    if (err !== UNSUPPORTED) throw err;
-    return undefined;
-  }
-  out.push('\n');
-  return out.join('');
+  return writerFor(options).write(doc);
 }
 
 // A symbol, not an Error: an Error made at load time holds a stack trace, and node aborts writing a
 // startup snapshot (scripts/build.mjs --snapshot) that contains one.
 const UNSUPPORTED: unique symbol = Symbol('not on the direct path');
 
+/** One writer per version and `keepUndefined`: each keeps its memo of how strings are written. */
 const writers = new Map<string, Writer>();
 
-function writerFor(version: YamlVersion, keepUndefined: boolean): Writer {
+function writerFor(options: YamlOptions): Writer {
+  const version = options.version ?? YamlVersion.V1_2;
+  const keepUndefined = options.keepUndefined ?? false;
   const key = `${version}/${keepUndefined}`;
   let writer = writers.get(key);
   if (writer === undefined) {
@@ -83,7 +77,7 @@ const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 
 type TagTest = { readonly test?: RegExp };
 
-/** The writer of one version and `keepUndefined` setting, with its memo of how strings are written. */
+/** The writer of one version and `keepUndefined` setting. */
 class Writer {
   /** The version's tags (other than str) a plain scalar could be read as: such strings are quoted. */
   private otherTags: readonly TagTest[] | undefined;
@@ -95,14 +89,33 @@ class Writer {
     private readonly keepUndefined: boolean,
   ) {}
 
+  /** `doc` written directly, or `undefined` when it is left to {@link fallback}. */
+  write(doc: unknown): string | undefined {
+    const out: string[] = [];
+    try {
+      if (!isPlainObject(doc) || this.keysOf(doc).length === 0) return undefined;
+      this.writeMap(doc, '', out, new Set());
+    } catch (err) {
+      if (err !== UNSUPPORTED) throw err;
+      return undefined;
+    }
+    out.push('\n');
+    return out.join('');
+  }
+
+  /** `doc` written by the `yaml` package, with this writer's options. */
+  fallback(doc: unknown): string {
+    return stringify(doc, { lineWidth: 0, version: this.version, keepUndefined: this.keepUndefined }) ?? '';
+  }
+
   /** The keys of `map` that are written: yaml leaves out `undefined` values unless `keepUndefined`. */
-  keysOf(map: Record<string, unknown>): string[] {
+  private keysOf(map: Record<string, unknown>): string[] {
     const keys = Object.keys(map);
     return this.keepUndefined ? keys : keys.filter((k) => map[k] !== undefined);
   }
 
   /** Block mapping at `indent`; the first key is written where the output currently is. */
-  writeMap(map: Record<string, unknown>, indent: string, out: string[], seen: Set<object>): void {
+  private writeMap(map: Record<string, unknown>, indent: string, out: string[], seen: Set<object>): void {
     if (seen.has(map)) throw UNSUPPORTED;
     seen.add(map);
     let first = true;
