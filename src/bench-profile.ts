@@ -104,7 +104,8 @@ export function profileTotals(profile: CpuProfile, frameOf: (cf: CpuProfile['nod
   return { totalMs, phaseMs, selfMs };
 }
 
-function median(xs: readonly number[]): number {
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatProfileSummary, frameReader, profileTotals, readSourceMap, SYNTH_PHASES, type CpuProfile } from './bench-profile';
+import { formatProfileSummary, frameReader, median, profileTotals, readSourceMap, SYNTH_PHASES, type CpuProfile } from './bench-profile';
 import { resolveConfig } from './config/loader';
 import { synthesize } from './synth';
 
@@ -142,12 +142,6 @@ interface Timed {
   readonly label: string;
   readonly run: () => void;
   readonly seconds: number[];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Runs a command; a failure stops the bench with its output. */

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Testing } from 'cdk8s';
 import { resolveConfig } from '../src/config/loader';
 import type { StackConfig } from '../src/config/schema';
@@ -43,4 +45,9 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
 /** Every workload's pod template, with its owner. */
 export function podTemplates(objects: K8sObject[]): { owner: K8sObject; spec: any; metadata: any }[] {
   return objects.filter(isWorkload).map((o) => ({ owner: o, spec: o.spec.template.spec, metadata: o.spec.template.metadata }));
+}
+
+/** The files of an output directory, name → text, in name order. */
+export function readTree(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveConfig } from '../src/config/loader';
 import { synthesize } from '../src/synth';
+import { readTree } from './helpers';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -42,9 +43,6 @@ test('CDK8S_OUTDIR, as the cdk8s CLI sets it, picks the output directory', () =>
   expect(readdirSync(join(cwd, 'out')).length).toBeGreaterThan(5);
 });
 
-function readTree(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-}
 
 test('the bundle, its startup snapshot and `cdk8s synth` write byte for byte what synthesize() writes', () => {
   // The bundle is minified and the snapshot holds state from its warm-up synths: neither may change a

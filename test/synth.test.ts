@@ -2,11 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../src/synth';
-import { configOf } from './helpers';
+import { configOf, readTree } from './helpers';
 
-function readTree(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-}
 
 test('two synths of the same config are byte-identical', () => {
   const root = mkdtempSync(join(tmpdir(), 'flobs-synth-'));

@@ -1,7 +1,7 @@
 // synthesize() renders the app in one pass and writes its YAML with src/common/yaml.ts (its own tests
 // are test/common/yaml.test.ts). These tests hold its output byte-equal to what cdk8s's own
 // `app.synth()` writes, for the stack's configs.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
@@ -10,13 +10,10 @@ import type { StackConfig } from '../../src/config/schema';
 import { buildStack } from '../../src/stack';
 import { summarize, formatSummary } from '../../src/summary';
 import { synthesize } from '../../src/synth';
-import { configOf } from '../helpers';
+import { configOf, readTree } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
 
-function readTree(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
-}
 
 const CONFIGS: Record<string, () => StackConfig> = {
   minikube: () => configOf('minikube'),
